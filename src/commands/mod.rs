@@ -1,0 +1,78 @@
+//! One file per subcommand; each takes the resolved `Config` and returns an exit code.
+
+mod list;
+mod show;
+mod validate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+
+use crate::catalog::{Catalog, SourceFile, source};
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::usage;
+
+pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::List(args) => list::run(&args, &load_catalog(&config)?),
+        Command::Show(args) => show::run(&args, &load_catalog(&config)?),
+        Command::Validate(args) => validate::run(&args, &config),
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "sdcoach", &mut out);
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The shipped files plus the user's configured directories.
+pub fn sources(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let mut files = source::shipped();
+    let mut problems = Vec::new();
+    for dir in &config.bank_dirs {
+        source::bank_dir(dir, &mut files, &mut problems);
+    }
+    for dir in &config.rubric_dirs {
+        source::rubric_dir(dir, &mut files, &mut problems);
+    }
+    (files, problems)
+}
+
+/// Loads the catalog every command works from; warnings go to stderr, errors stop the run.
+pub fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
+    let (files, mut problems) = sources(config);
+    let result = Catalog::load(&files);
+    match result {
+        Ok(catalog) if problems.is_empty() => {
+            for warning in &catalog.warnings {
+                eprintln!("{warning}");
+            }
+            Ok(catalog)
+        }
+        Ok(_) => Err(usage(crate::diagnostic::Diagnostics(problems).to_string())),
+        Err(mut diagnostics) => {
+            problems.append(&mut diagnostics.0);
+            Err(usage(format!(
+                "{}\nrun `sdcoach validate` for the full report, then fix the files named above",
+                crate::diagnostic::Diagnostics(problems)
+            )))
+        }
+    }
+}
+
+/// Finds a question or explains which ids exist.
+pub fn find_question<'a>(catalog: &'a Catalog, id: &str) -> anyhow::Result<&'a crate::bank::Question> {
+    catalog.question(id).ok_or_else(|| {
+        let similar = catalog.similar_question_ids(id);
+        let hint = if similar.is_empty() {
+            "run `sdcoach list` to see the ids".to_owned()
+        } else {
+            format!("did you mean {}?", similar.join(", "))
+        };
+        usage(format!("no question with id `{id}`; {hint}"))
+    })
+}

@@ -1,0 +1,85 @@
+//! `sdcoach show ID`: the question as the candidate sees it, and with `--reference` the
+//! interviewer's private notes.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::bank::Question;
+use crate::catalog::Catalog;
+use crate::cli::ShowArgs;
+use crate::text::wrap;
+
+const WIDTH: usize = 88;
+
+pub fn run(args: &ShowArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
+    let question = super::find_question(catalog, &args.id)?;
+    let mut text = candidate_view(question, catalog);
+    if args.reference {
+        text.push_str(&reference_view(question, catalog));
+    }
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn candidate_view(q: &Question, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}  [{}]", q.title, q.id);
+    let _ = writeln!(s, "{} · {} · {}\n", q.topic, q.difficulty.as_str(), q.companies.join(", "));
+    s.push_str(&wrap(&q.prompt, WIDTH, "  "));
+    if let Some(format) = catalog.format(&q.format) {
+        let _ = writeln!(s, "\nThe interview: {} ({} min)", format.title, format.minutes);
+        for (i, phase) in format.phases.iter().enumerate() {
+            let _ = writeln!(s, "  {}. {:<22} {:>2} min  {}", i + 1, phase.name, phase.minutes, phase.covers);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nAsk the interviewer clarifying questions as you go. Rehearse it: sdcoach mock {}",
+        q.id
+    );
+    s
+}
+
+fn section(s: &mut String, title: &str) {
+    let _ = writeln!(s, "\n── {title} {}", "─".repeat(WIDTH.saturating_sub(title.chars().count() + 4)));
+}
+
+pub fn reference_view(q: &Question, catalog: &Catalog) -> String {
+    let mut s = String::new();
+    section(&mut s, "Interviewer's facts (revealed when asked)");
+    for c in &q.clarifications {
+        s.push_str(&wrap(&format!("Q: {}", c.ask), WIDTH, "  "));
+        s.push_str(&wrap(&format!("A: {}", c.answer), WIDTH, "     "));
+    }
+    section(&mut s, "The six axes");
+    for (axis, note) in q.axes.iter() {
+        let name = &catalog.axes.get(axis).name;
+        let _ = writeln!(s, "  {name}");
+        s.push_str(&wrap(note, WIDTH, "    "));
+    }
+    section(&mut s, "Architecture shape");
+    let shape_name = catalog.shape(&q.shape.choice).map_or(q.shape.choice.as_str(), |sh| sh.name.as_str());
+    let _ = writeln!(s, "  {shape_name}");
+    s.push_str(&wrap(&q.shape.why, WIDTH, "    "));
+    section(&mut s, "Deep dives");
+    for d in &q.deep_dives {
+        let _ = writeln!(s, "  {}", d.area);
+        s.push_str(&wrap(&d.notes, WIDTH, "    "));
+    }
+    section(&mut s, "Follow-ups the interviewer pushes");
+    for f in &q.follow_ups {
+        s.push_str(&wrap(&format!("» {}", f.push), WIDTH, "  "));
+        s.push_str(&wrap(&f.expect, WIDTH, "    "));
+    }
+    section(&mut s, "Key points of a strong answer");
+    for p in &q.key_points {
+        s.push_str(&wrap(&format!("• {p}"), WIDTH, "  "));
+    }
+    section(&mut s, "Pitfalls");
+    for p in &q.pitfalls {
+        s.push_str(&wrap(&format!("✗ {p}"), WIDTH, "  "));
+    }
+    let _ = writeln!(s, "\nGraded with rubric `{}`.", q.rubric);
+    s
+}

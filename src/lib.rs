@@ -1,0 +1,19 @@
+//! sdcoach: practise generative-AI system design interviews.
+//!
+//! Data flows one way: `cli` → `config` → `catalog` (banks, rubrics, formats; loaded and
+//! cross-checked) → the commands.
+
+#![forbid(unsafe_code)]
+
+pub mod axis;
+pub mod bank;
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod exit_codes;
+pub mod paths;
+pub mod rubric;
+pub mod text;

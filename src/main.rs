@@ -1,0 +1,34 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use sdcoach::cli::Cli;
+use sdcoach::config::{Config, ConfigFile};
+use sdcoach::error::UsageError;
+use sdcoach::exit_codes;
+use sdcoach::paths::Paths;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let paths = Paths::from_env();
+    let config_path = cli.global.config.clone().unwrap_or_else(|| paths.config_file.clone());
+    let file = match ConfigFile::read(&config_path) {
+        Ok(file) => file,
+        Err(problem) => {
+            eprintln!("error: {problem}");
+            return exit_codes::code(exit_codes::USAGE);
+        }
+    };
+    let config = Config::resolve(paths, file, &cli.global.bank_dirs, &cli.global.rubric_dirs);
+    match sdcoach::commands::run(cli, config) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            if err.downcast_ref::<UsageError>().is_some() {
+                exit_codes::code(exit_codes::USAGE)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Plain-text layout helpers shared by the terminal outputs.
+
+/// Wraps `text` to `width` columns, keeping blank lines as paragraph breaks and
+/// prefixing every line with `indent`.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let width = width.saturating_sub(indent.chars().count()).max(20);
+    let mut out = String::new();
+    for paragraph in text.trim_end().split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                out.push_str(indent);
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Cuts `text` to `max` characters, marking the cut with an ellipsis.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words_and_keeps_paragraphs() {
+        let text = "one two three four five six seven eight nine ten eleven twelve thirteen\n\nnext";
+        let wrapped = wrap(text, 24, "  ");
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 24), "{wrapped}");
+        assert!(wrapped.contains("\n  \n  next"), "{wrapped}");
+    }
+
+    #[test]
+    fn truncates_with_an_ellipsis() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}
