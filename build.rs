@@ -7,12 +7,17 @@ use std::{env, fs};
 
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let mut code = String::from("/// The shipped data files: (path relative to the repository, contents).\npub static SHIPPED: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// The shipped data files: (path relative to the repository, contents).\npub static SHIPPED: &[(&str, &str)] = &[\n",
+    );
     for dir in ["questions", "rubrics"] {
         let dir_path = Path::new(&root).join(dir);
         println!("cargo:rerun-if-changed={}", dir_path.display());
         let Ok(entries) = fs::read_dir(&dir_path) else {
-            println!("cargo:warning=no {} directory: nothing of it is embedded", dir_path.display());
+            println!(
+                "cargo:warning=no {} directory: nothing of it is embedded",
+                dir_path.display()
+            );
             continue;
         };
         let mut files: Vec<_> = entries
@@ -23,8 +28,13 @@ fn main() {
         for file in files {
             let name = file.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
             println!("cargo:rerun-if-changed={}", file.display());
-            writeln!(code, "    ({:?}, include_str!({:?})),", format!("{dir}/{name}"), file.display().to_string())
-                .expect("writing to a String");
+            writeln!(
+                code,
+                "    ({:?}, include_str!({:?})),",
+                format!("{dir}/{name}"),
+                file.display().to_string()
+            )
+            .expect("writing to a String");
         }
     }
     code.push_str("];\n");

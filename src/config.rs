@@ -46,7 +46,14 @@ impl ConfigFile {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
-            Err(e) => return Err(Diagnostic::error(&shown, None, "", format!("cannot read the config file: {e}"))),
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    &shown,
+                    None,
+                    "",
+                    format!("cannot read the config file: {e}"),
+                ));
+            }
         };
         if text.trim().is_empty() {
             return Ok(ConfigFile::default());
@@ -88,6 +95,11 @@ impl Config {
         banks.extend(bank_dirs.iter().cloned());
         let mut rubrics: Vec<PathBuf> = file.rubric_dirs.iter().map(|p| expand_home(p)).collect();
         rubrics.extend(rubric_dirs.iter().cloned());
-        Config { paths, bank_dirs: banks, rubric_dirs: rubrics, grader: file.grader }
+        Config {
+            paths,
+            bank_dirs: banks,
+            rubric_dirs: rubrics,
+            grader: file.grader,
+        }
     }
 }

@@ -14,6 +14,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod exit_codes;
+pub mod interviewer;
 pub mod paths;
 pub mod rubric;
+pub mod session;
 pub mod text;

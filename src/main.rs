@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     let config = Config::resolve(paths, file, &cli.global.bank_dirs, &cli.global.rubric_dirs);
     match sdcoach::commands::run(cli, config) {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             if err.downcast_ref::<UsageError>().is_some() {
@@ -31,4 +32,13 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `sdcoach list | head` closes the pipe early; that is not an error worth reporting.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -38,7 +38,11 @@ impl Problems {
 }
 
 fn join(path: &str, field: &str) -> String {
-    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 /// Adds `new` to `items` keyed by id: a user item replaces a shipped one with a warning;
@@ -93,40 +97,72 @@ pub fn merge_and_check(parsed: Vec<Parsed<'_>>) -> Result<Catalog, Diagnostics> 
             Err(d) => problems.0.push(d),
             Ok(Content::Bank(bank)) => {
                 if bank.questions.is_empty() {
-                    problems.error(source, "questions", "the bank has no questions; add at least one".into());
+                    problems.error(
+                        source,
+                        "questions",
+                        "the bank has no questions; add at least one".into(),
+                    );
                 }
                 for (i, q) in bank.questions.into_iter().enumerate() {
                     let id = q.id.clone();
-                    let placed = Placed { item: q, source, path: format!("questions[{i}]") };
+                    let placed = Placed {
+                        item: q,
+                        source,
+                        path: format!("questions[{i}]"),
+                    };
                     insert(&mut questions, &mut qi, placed, &id, "question", &mut problems);
                 }
             }
             Ok(Content::Rubric(rubric)) => {
                 let id = rubric.id.clone();
-                let placed = Placed { item: *rubric, source, path: String::new() };
+                let placed = Placed {
+                    item: *rubric,
+                    source,
+                    path: String::new(),
+                };
                 insert(&mut rubrics, &mut ri, placed, &id, "rubric", &mut problems);
             }
             Ok(Content::Formats(file)) => {
+                let file = *file;
                 if let Some(table) = file.axes {
                     match &axes {
-                        Some(existing) if existing.source.origin == Origin::User || source.origin == Origin::Shipped => {
+                        Some(existing)
+                            if existing.source.origin == Origin::User || source.origin == Origin::Shipped =>
+                        {
                             problems.error(
                                 source,
                                 "axes",
-                                format!("the six axes are already defined in {}; define them once", existing.source.path),
+                                format!(
+                                    "the six axes are already defined in {}; define them once",
+                                    existing.source.path
+                                ),
                             );
                         }
-                        _ => axes = Some(Placed { item: table, source, path: "axes".into() }),
+                        _ => {
+                            axes = Some(Placed {
+                                item: table,
+                                source,
+                                path: "axes".into(),
+                            })
+                        }
                     }
                 }
                 for (i, s) in file.shapes.into_iter().enumerate() {
                     let id = s.id.clone();
-                    let placed = Placed { item: s, source, path: format!("shapes[{i}]") };
+                    let placed = Placed {
+                        item: s,
+                        source,
+                        path: format!("shapes[{i}]"),
+                    };
                     insert(&mut shapes, &mut si, placed, &id, "shape", &mut problems);
                 }
                 for (i, f) in file.formats.into_iter().enumerate() {
                     let id = f.id.clone();
-                    let placed = Placed { item: f, source, path: format!("formats[{i}]") };
+                    let placed = Placed {
+                        item: f,
+                        source,
+                        path: format!("formats[{i}]"),
+                    };
                     insert(&mut formats, &mut fi, placed, &id, "format", &mut problems);
                 }
             }
@@ -138,13 +174,24 @@ pub fn merge_and_check(parsed: Vec<Parsed<'_>>) -> Result<Catalog, Diagnostics> 
     }
     for s in &shapes {
         check_id(&s.item.id, s.source, &s.path, &mut problems);
-        non_empty(&mut problems, s.source, &s.path, &[("name", &s.item.name), ("when", &s.item.when)]);
+        non_empty(
+            &mut problems,
+            s.source,
+            &s.path,
+            &[("name", &s.item.name), ("when", &s.item.when)],
+        );
     }
     for r in &rubrics {
         check_rubric(r, &mut problems);
     }
     for f in &formats {
         check_format(f, &rubrics, &mut problems);
+    }
+    for r in rubrics
+        .iter()
+        .filter(|r| !formats.iter().any(|f| f.item.rubric == r.item.id))
+    {
+        check_unused_rubric_phases(r, &formats, &mut problems);
     }
     for q in &questions {
         check_question(q, &rubrics, &formats, &shapes, &mut problems);
@@ -188,7 +235,9 @@ pub fn merge_and_check(parsed: Vec<Parsed<'_>>) -> Result<Catalog, Diagnostics> 
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && id
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
 }
 
 fn check_id(id: &str, source: &SourceFile, path: &str, problems: &mut Problems) {
@@ -213,9 +262,18 @@ fn check_axes(axes: &Placed<PerAxis<AxisInfo>>, problems: &mut Problems) {
     for axis in Axis::ALL {
         let info = axes.item.get(axis);
         let path = join(&axes.path, axis.key());
-        non_empty(problems, axes.source, &path, &[("name", &info.name), ("ask", &info.ask)]);
+        non_empty(
+            problems,
+            axes.source,
+            &path,
+            &[("name", &info.name), ("ask", &info.ask)],
+        );
         if info.signals.is_empty() {
-            problems.error(axes.source, &join(&path, "signals"), "no signals; list the words that show this axis was addressed".into());
+            problems.error(
+                axes.source,
+                &join(&path, "signals"),
+                "no signals; list the words that show this axis was addressed".into(),
+            );
         }
     }
 }
@@ -225,33 +283,51 @@ fn check_rubric(r: &Placed<Rubric>, problems: &mut Problems) {
     check_id(&rubric.id, source, "", problems);
     non_empty(problems, source, "", &[("title", &rubric.title)]);
     if rubric.scale.is_empty() {
-        problems.error(source, "scale", "the scale has no levels; list them as `- { score: 0, label: ... }`".into());
+        problems.error(
+            source,
+            "scale",
+            "the scale has no levels; list them as `- { score: 0, label: ... }`".into(),
+        );
     }
     for (i, level) in rubric.scale.iter().enumerate() {
         if usize::from(level.score) != i {
             problems.error(
                 source,
                 &format!("scale[{i}].score"),
-                format!("score {} out of order; the scale's scores go 0, 1, 2, … in order", level.score),
+                format!(
+                    "score {} out of order; the scale's scores go 0, 1, 2, … in order",
+                    level.score
+                ),
             );
         }
     }
     let max = f64::from(rubric.max_score());
     if rubric.bands.first().is_none_or(|b| b.min != 0.0) {
-        problems.error(source, "bands", "the first band must start at `min: 0.0` so every score has a band".into());
+        problems.error(
+            source,
+            "bands",
+            "the first band must start at `min: 0.0` so every score has a band".into(),
+        );
     }
     for (i, pair) in rubric.bands.windows(2).enumerate() {
         if pair[1].min <= pair[0].min {
             problems.error(
                 source,
                 &format!("bands[{}].min", i + 1),
-                format!("band minimums must increase; {} follows {}", pair[1].min, pair[0].min),
+                format!(
+                    "band minimums must increase; {:?} follows {:?}",
+                    pair[1].min, pair[0].min
+                ),
             );
         }
     }
     for (i, band) in rubric.bands.iter().enumerate() {
         if band.min > max {
-            problems.error(source, &format!("bands[{i}].min"), format!("{} is above the top of the scale ({max})", band.min));
+            problems.error(
+                source,
+                &format!("bands[{i}].min"),
+                format!("{} is above the top of the scale ({max})", band.min),
+            );
         }
     }
     if rubric.criteria.is_empty() {
@@ -259,46 +335,82 @@ fn check_rubric(r: &Placed<Rubric>, problems: &mut Problems) {
     }
     let total: f64 = rubric.criteria.iter().map(|c| c.weight).sum();
     if !rubric.criteria.is_empty() && (total - 1.0).abs() > 0.001 {
-        let list = rubric.criteria.iter().map(|c| format!("{} {}", c.id, c.weight)).collect::<Vec<_>>().join(", ");
-        problems.error(source, "criteria", format!("criterion weights sum to {total:.4}, not 1 ({list}); adjust them"));
+        let list = rubric
+            .criteria
+            .iter()
+            .map(|c| format!("{} {}", c.id, c.weight))
+            .collect::<Vec<_>>()
+            .join(", ");
+        problems.error(
+            source,
+            "criteria",
+            format!("criterion weights sum to {total:.4}, not 1 ({list}); adjust them"),
+        );
     }
     let mut seen = HashMap::new();
     for (i, c) in rubric.criteria.iter().enumerate() {
         let path = format!("criteria[{i}]");
         check_id(&c.id, source, &path, problems);
         if let Some(first) = seen.insert(c.id.as_str(), i) {
-            problems.error(source, &join(&path, "id"), format!("criterion `{}` is defined twice (also criteria[{first}])", c.id));
+            problems.error(
+                source,
+                &join(&path, "id"),
+                format!("criterion `{}` is defined twice (also criteria[{first}])", c.id),
+            );
         }
         non_empty(problems, source, &path, &[("name", &c.name)]);
         if !(c.weight > 0.0 && c.weight <= 1.0) {
-            problems.error(source, &join(&path, "weight"), format!("weight {} must be above 0 and at most 1", c.weight));
+            problems.error(
+                source,
+                &join(&path, "weight"),
+                format!("weight {} must be above 0 and at most 1", c.weight),
+            );
         }
         if c.phases.is_empty() {
-            problems.error(source, &join(&path, "phases"), "no phases; name the phases whose text carries this criterion's evidence".into());
+            problems.error(
+                source,
+                &join(&path, "phases"),
+                "no phases; name the phases whose text carries this criterion's evidence".into(),
+            );
         }
         for level in &rubric.scale {
             match c.levels.get(&level.score) {
                 None => problems.error(
                     source,
                     &join(&path, "levels"),
-                    format!("no descriptor for level {} ({}); every level of the scale needs one", level.score, level.label),
+                    format!(
+                        "no descriptor for level {} ({}); every level of the scale needs one",
+                        level.score, level.label
+                    ),
                 ),
                 Some(text) if text.trim().is_empty() => {
-                    problems.error(source, &format!("{path}.levels.{}", level.score), format!("the descriptor for level {} is empty", level.score));
+                    problems.error(
+                        source,
+                        &format!("{path}.levels.{}", level.score),
+                        format!("the descriptor for level {} is empty", level.score),
+                    );
                 }
                 Some(_) => {}
             }
         }
         for score in c.levels.keys() {
             if f64::from(*score) > max {
-                problems.error(source, &format!("{path}.levels.{score}"), format!("level {score} is not on the scale (0–{max})"));
+                problems.error(
+                    source,
+                    &format!("{path}.levels.{score}"),
+                    format!("level {score} is not on the scale (0–{max})"),
+                );
             }
         }
         for (j, s) in c.signals.iter().enumerate() {
             let spath = format!("{path}.signals[{j}]");
             non_empty(problems, source, &spath, &[("concept", &s.concept), ("hint", &s.hint)]);
             if s.any.iter().all(|w| w.trim().is_empty()) {
-                problems.error(source, &join(&spath, "any"), "no words; list the phrases that express this concept".into());
+                problems.error(
+                    source,
+                    &join(&spath, "any"),
+                    "no words; list the phrases that express this concept".into(),
+                );
             }
         }
     }
@@ -311,11 +423,19 @@ fn check_format(f: &Placed<Format>, rubrics: &[Placed<Rubric>], problems: &mut P
     if format.phases.is_empty() {
         problems.error(source, &join(&f.path, "phases"), "the format has no phases".into());
     } else if sum != format.minutes {
-        let list = format.phases.iter().map(|p| format!("{} {}", p.id, p.minutes)).collect::<Vec<_>>().join(" + ");
+        let list = format
+            .phases
+            .iter()
+            .map(|p| format!("{} {}", p.id, p.minutes))
+            .collect::<Vec<_>>()
+            .join(" + ");
         problems.error(
             source,
             &join(&f.path, "minutes"),
-            format!("phase minutes sum to {sum} ({list}) but the format says {}; make them agree", format.minutes),
+            format!(
+                "phase minutes sum to {sum} ({list}) but the format says {}; make them agree",
+                format.minutes
+            ),
         );
     }
     let mut seen = HashMap::new();
@@ -324,17 +444,29 @@ fn check_format(f: &Placed<Format>, rubrics: &[Placed<Rubric>], problems: &mut P
         check_id(&phase.id, source, &path, problems);
         non_empty(problems, source, &path, &[("name", &phase.name)]);
         if phase.minutes == 0 {
-            problems.error(source, &join(&path, "minutes"), "a phase needs at least 1 minute".into());
+            problems.error(
+                source,
+                &join(&path, "minutes"),
+                "a phase needs at least 1 minute".into(),
+            );
         }
         if let Some(first) = seen.insert(phase.id.as_str(), i) {
-            problems.error(source, &join(&path, "id"), format!("phase `{}` appears twice (also phases[{first}])", phase.id));
+            problems.error(
+                source,
+                &join(&path, "id"),
+                format!("phase `{}` appears twice (also phases[{first}])", phase.id),
+            );
         }
     }
     match rubrics.iter().find(|r| r.item.id == format.rubric) {
         None => problems.error(
             source,
             &join(&f.path, "rubric"),
-            format!("rubric `{}` not found; known rubrics: {}", format.rubric, names(rubrics.iter().map(|r| r.item.id.as_str()))),
+            format!(
+                "rubric `{}` not found; known rubrics: {}",
+                format.rubric,
+                names(rubrics.iter().map(|r| r.item.id.as_str()))
+            ),
         ),
         Some(rubric) => {
             for (i, c) in rubric.item.criteria.iter().enumerate() {
@@ -356,9 +488,37 @@ fn check_format(f: &Placed<Format>, rubrics: &[Placed<Rubric>], problems: &mut P
     }
 }
 
+/// A rubric no format names yet: its phases must at least exist in some format.
+fn check_unused_rubric_phases(r: &Placed<Rubric>, formats: &[Placed<Format>], problems: &mut Problems) {
+    let mut known: Vec<&str> = formats
+        .iter()
+        .flat_map(|f| f.item.phases.iter().map(|p| p.id.as_str()))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    for (i, c) in r.item.criteria.iter().enumerate() {
+        for (j, phase) in c.phases.iter().enumerate() {
+            if !known.contains(&phase.as_str()) {
+                problems.error(
+                    r.source,
+                    &format!("criteria[{i}].phases[{j}]"),
+                    format!(
+                        "phase `{phase}` is not a phase of any format; known phases: {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
 fn names<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let list: Vec<&str> = ids.collect();
-    if list.is_empty() { "none".into() } else { list.join(", ") }
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.join(", ")
+    }
 }
 
 fn check_question(
@@ -371,26 +531,42 @@ fn check_question(
     let (question, source, path) = (&q.item, q.source, q.path.as_str());
     check_id(&question.id, source, path, problems);
     if !is_kebab(&question.topic) {
-        problems.error(source, &join(path, "topic"), format!("topic `{}` is not kebab-case, e.g. `model-serving`", question.topic));
+        problems.error(
+            source,
+            &join(path, "topic"),
+            format!("topic `{}` is not kebab-case, e.g. `model-serving`", question.topic),
+        );
     }
     non_empty(
         problems,
         source,
         path,
-        &[("title", &question.title), ("prompt", &question.prompt), ("shape.why", &question.shape.why)],
+        &[
+            ("title", &question.title),
+            ("prompt", &question.prompt),
+            ("shape.why", &question.shape.why),
+        ],
     );
     if !rubrics.iter().any(|r| r.item.id == question.rubric) {
         problems.error(
             source,
             &join(path, "rubric"),
-            format!("rubric `{}` not found; known rubrics: {}", question.rubric, names(rubrics.iter().map(|r| r.item.id.as_str()))),
+            format!(
+                "rubric `{}` not found; known rubrics: {}",
+                question.rubric,
+                names(rubrics.iter().map(|r| r.item.id.as_str()))
+            ),
         );
     }
     if !formats.iter().any(|f| f.item.id == question.format) {
         problems.error(
             source,
             &join(path, "format"),
-            format!("format `{}` not found; known formats: {}", question.format, names(formats.iter().map(|f| f.item.id.as_str()))),
+            format!(
+                "format `{}` not found; known formats: {}",
+                question.format,
+                names(formats.iter().map(|f| f.item.id.as_str()))
+            ),
         );
     }
     if !shapes.iter().any(|s| s.item.id == question.shape.choice) {
@@ -416,22 +592,45 @@ fn check_question(
     ];
     for (field, len) in lists {
         if len == 0 {
-            problems.error(source, &join(path, field), format!("`{field}` is empty; the interview needs at least one"));
+            problems.error(
+                source,
+                &join(path, field),
+                format!("`{field}` is empty; the interview needs at least one"),
+            );
         }
     }
     for (i, c) in question.clarifications.iter().enumerate() {
-        non_empty(problems, source, &format!("{path}.clarifications[{i}]"), &[("ask", &c.ask), ("answer", &c.answer)]);
+        non_empty(
+            problems,
+            source,
+            &format!("{path}.clarifications[{i}]"),
+            &[("ask", &c.ask), ("answer", &c.answer)],
+        );
     }
     for (i, d) in question.deep_dives.iter().enumerate() {
-        non_empty(problems, source, &format!("{path}.deep_dives[{i}]"), &[("area", &d.area), ("notes", &d.notes)]);
+        non_empty(
+            problems,
+            source,
+            &format!("{path}.deep_dives[{i}]"),
+            &[("area", &d.area), ("notes", &d.notes)],
+        );
     }
     for (i, f) in question.follow_ups.iter().enumerate() {
-        non_empty(problems, source, &format!("{path}.follow_ups[{i}]"), &[("push", &f.push), ("expect", &f.expect)]);
+        non_empty(
+            problems,
+            source,
+            &format!("{path}.follow_ups[{i}]"),
+            &[("push", &f.push), ("expect", &f.expect)],
+        );
     }
     for (field, items) in [("key_points", &question.key_points), ("pitfalls", &question.pitfalls)] {
         for (i, text) in items.iter().enumerate() {
             if text.trim().is_empty() {
-                problems.error(source, &format!("{path}.{field}[{i}]"), format!("`{field}[{i}]` is empty"));
+                problems.error(
+                    source,
+                    &format!("{path}.{field}[{i}]"),
+                    format!("`{field}[{i}]` is empty"),
+                );
             }
         }
     }

@@ -75,7 +75,11 @@ fn tokenize(source: &str) -> Vec<Token<'_>> {
             rest = after;
         }
         if let Some(name) = key_of(rest) {
-            tokens.push(Token::Key { line: line_no, col, name });
+            tokens.push(Token::Key {
+                line: line_no,
+                col,
+                name,
+            });
             let value = rest[rest.find(':').map_or(rest.len(), |i| i + 1)..].trim();
             let value = value.split(" #").next().unwrap_or("").trim();
             if value.starts_with('|') || value.starts_with('>') {
@@ -97,7 +101,9 @@ fn key_of(text: &str) -> Option<&str> {
         let end = text[1..].find(quote)? + 1;
         return text[end + 1..].starts_with(':').then(|| &text[1..end]);
     }
-    let colon = text.find(": ").or_else(|| text.ends_with(':').then(|| text.len() - 1))?;
+    let colon = text
+        .find(": ")
+        .or_else(|| text.ends_with(':').then(|| text.len() - 1))?;
     let key = &text[..colon];
     (!key.contains(" #")).then_some(key)
 }
@@ -182,7 +188,12 @@ mod tests {
     fn parses_dotted_paths() {
         assert_eq!(
             parse_path("criteria[2].levels.3"),
-            vec![Step::Key("criteria".into()), Step::Index(2), Step::Key("levels".into()), Step::Key("3".into())]
+            vec![
+                Step::Key("criteria".into()),
+                Step::Index(2),
+                Step::Key("levels".into()),
+                Step::Key("3".into())
+            ]
         );
     }
 }

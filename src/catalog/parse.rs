@@ -10,7 +10,7 @@ use super::source::{FileKind, SourceFile};
 pub enum Content {
     Bank(BankFile),
     Rubric(Box<Rubric>),
-    Formats(FormatsFile),
+    Formats(Box<FormatsFile>),
 }
 
 pub struct Parsed<'a> {
@@ -21,7 +21,10 @@ pub struct Parsed<'a> {
 pub fn parse_all(sources: &[SourceFile]) -> Vec<Parsed<'_>> {
     sources
         .iter()
-        .map(|source| Parsed { source, content: parse(source) })
+        .map(|source| Parsed {
+            source,
+            content: parse(source),
+        })
         .collect()
 }
 
@@ -29,7 +32,7 @@ fn parse(source: &SourceFile) -> Result<Content, Diagnostic> {
     let result = match source.kind {
         FileKind::Bank => serde_yaml::from_str(&source.text).map(Content::Bank),
         FileKind::Rubric => serde_yaml::from_str(&source.text).map(|r| Content::Rubric(Box::new(r))),
-        FileKind::Formats => serde_yaml::from_str(&source.text).map(Content::Formats),
+        FileKind::Formats => serde_yaml::from_str(&source.text).map(|f| Content::Formats(Box::new(f))),
     };
     result.map_err(|e| yaml_diagnostic(&source.path, &e))
 }
@@ -37,24 +40,47 @@ fn parse(source: &SourceFile) -> Result<Content, Diagnostic> {
 /// Splits serde_yaml's message (`questions[0]: unknown field ... at line 4 column 5`)
 /// into the field path, the message, and the position.
 fn yaml_diagnostic(path: &str, error: &serde_yaml::Error) -> Diagnostic {
-    let full = error.to_string();
-    let message = match full.rfind(" at line ") {
-        Some(i) if error.location().is_some() => &full[..i],
-        _ => full.as_str(),
-    };
+    let full = strip_position(&error.to_string());
+    let message = full.as_str();
     let (field, message) = match message.split_once(": ") {
         Some((field, rest)) if looks_like_path(field) => (field, rest),
         _ => ("", message),
     };
+    // Point the field path at the misspelt key itself, not at the mapping around it.
+    let unknown_key = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+        .filter(|key| !key.is_empty());
+    let field = match unknown_key {
+        Some(key) if field.is_empty() => key.to_owned(),
+        Some(key) => format!("{field}.{key}"),
+        None => field.to_owned(),
+    };
     let mut message = message.to_owned();
     if message.starts_with("unknown field") {
         message.push_str("; fix the spelling or remove the field");
+    } else if field.is_empty() && !message.starts_with("invalid type") {
+        message.push_str("; this is a YAML syntax error: check the indentation, quotes and brackets here");
     } else if message.starts_with("missing field") {
         message.push_str("; add it (see docs/data-format.md)");
     }
-    Diagnostic::error(path, error.location().map(|l| (l.line(), l.column())), field, message)
+    Diagnostic::error(path, error.location().map(|l| (l.line(), l.column())), &field, message)
 }
 
 fn looks_like_path(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
+}
+
+/// Removes the parser's own " at line N column M" (the position is reported separately).
+fn strip_position(message: &str) -> String {
+    let Some(start) = message.find(" at line ") else {
+        return message.to_owned();
+    };
+    let rest = &message[start + " at line ".len()..];
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let after_line = &rest[digits(rest)..];
+    let Some(col) = after_line.strip_prefix(" column ") else {
+        return message.to_owned();
+    };
+    format!("{}{}", &message[..start], &col[digits(col)..])
 }

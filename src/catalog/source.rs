@@ -65,8 +65,18 @@ fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 fn read(path: &Path, kind: FileKind, out: &mut Vec<SourceFile>, problems: &mut Vec<Diagnostic>) {
     let shown = path.display().to_string();
     match std::fs::read_to_string(path) {
-        Ok(text) => out.push(SourceFile { origin: Origin::User, path: shown, text, kind }),
-        Err(e) => problems.push(Diagnostic::error(&shown, None, "", format!("cannot read the file: {e}"))),
+        Ok(text) => out.push(SourceFile {
+            origin: Origin::User,
+            path: shown,
+            text,
+            kind,
+        }),
+        Err(e) => problems.push(Diagnostic::error(
+            &shown,
+            None,
+            "",
+            format!("cannot read the file: {e}"),
+        )),
     }
 }
 
@@ -126,9 +136,19 @@ pub fn any_path(path: &Path, out: &mut Vec<SourceFile>, problems: &mut Vec<Diagn
     match std::fs::read_to_string(path) {
         Ok(text) => {
             let kind = sniff(&text);
-            out.push(SourceFile { origin: Origin::User, path: shown, text, kind });
+            out.push(SourceFile {
+                origin: Origin::User,
+                path: shown,
+                text,
+                kind,
+            });
         }
-        Err(e) => problems.push(Diagnostic::error(&shown, None, "", format!("cannot read the file: {e}"))),
+        Err(e) => problems.push(Diagnostic::error(
+            &shown,
+            None,
+            "",
+            format!("cannot read the file: {e}"),
+        )),
     }
 }
 

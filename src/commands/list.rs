@@ -35,7 +35,13 @@ pub fn run(args: &ListArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
     if args.json {
         let rows: Vec<Row> = chosen
             .iter()
-            .map(|q| Row { id: &q.id, title: &q.title, topic: &q.topic, difficulty: q.difficulty, companies: &q.companies })
+            .map(|q| Row {
+                id: &q.id,
+                title: &q.title,
+                topic: &q.topic,
+                difficulty: q.difficulty,
+                companies: &q.companies,
+            })
             .collect();
         serde_json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;
@@ -50,7 +56,11 @@ pub fn run(args: &ListArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
     }
     let id_w = chosen.iter().map(|q| q.id.len()).max().unwrap_or(2).max(2);
     let topic_w = chosen.iter().map(|q| q.topic.len()).max().unwrap_or(5).max(5);
-    writeln!(out, "{:id_w$}  {:topic_w$}  {:9}  {:44}  COMPANIES", "ID", "TOPIC", "LEVEL", "TITLE")?;
+    writeln!(
+        out,
+        "{:id_w$}  {:topic_w$}  {:9}  {:44}  COMPANIES",
+        "ID", "TOPIC", "LEVEL", "TITLE"
+    )?;
     for q in &chosen {
         writeln!(
             out,
@@ -62,6 +72,11 @@ pub fn run(args: &ListArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
             truncate(&q.companies.join(", "), 40)
         )?;
     }
-    writeln!(out, "\n{} question{}. `sdcoach show ID` reads one; `sdcoach mock ID` rehearses it.", chosen.len(), if chosen.len() == 1 { "" } else { "s" })?;
+    writeln!(
+        out,
+        "\n{} question{}. `sdcoach show ID` reads one; `sdcoach mock ID` rehearses it.",
+        chosen.len(),
+        if chosen.len() == 1 { "" } else { "s" }
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -25,12 +25,25 @@ pub fn run(args: &ShowArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
 pub fn candidate_view(q: &Question, catalog: &Catalog) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}  [{}]", q.title, q.id);
-    let _ = writeln!(s, "{} · {} · {}\n", q.topic, q.difficulty.as_str(), q.companies.join(", "));
+    let _ = writeln!(
+        s,
+        "{} · {} · {}\n",
+        q.topic,
+        q.difficulty.as_str(),
+        q.companies.join(", ")
+    );
     s.push_str(&wrap(&q.prompt, WIDTH, "  "));
     if let Some(format) = catalog.format(&q.format) {
         let _ = writeln!(s, "\nThe interview: {} ({} min)", format.title, format.minutes);
         for (i, phase) in format.phases.iter().enumerate() {
-            let _ = writeln!(s, "  {}. {:<22} {:>2} min  {}", i + 1, phase.name, phase.minutes, phase.covers);
+            let _ = writeln!(
+                s,
+                "  {}. {:<22} {:>2} min  {}",
+                i + 1,
+                phase.name,
+                phase.minutes,
+                phase.covers
+            );
         }
     }
     let _ = writeln!(
@@ -42,7 +55,11 @@ pub fn candidate_view(q: &Question, catalog: &Catalog) -> String {
 }
 
 fn section(s: &mut String, title: &str) {
-    let _ = writeln!(s, "\n── {title} {}", "─".repeat(WIDTH.saturating_sub(title.chars().count() + 4)));
+    let _ = writeln!(
+        s,
+        "\n── {title} {}",
+        "─".repeat(WIDTH.saturating_sub(title.chars().count() + 4))
+    );
 }
 
 pub fn reference_view(q: &Question, catalog: &Catalog) -> String {
@@ -59,7 +76,9 @@ pub fn reference_view(q: &Question, catalog: &Catalog) -> String {
         s.push_str(&wrap(note, WIDTH, "    "));
     }
     section(&mut s, "Architecture shape");
-    let shape_name = catalog.shape(&q.shape.choice).map_or(q.shape.choice.as_str(), |sh| sh.name.as_str());
+    let shape_name = catalog
+        .shape(&q.shape.choice)
+        .map_or(q.shape.choice.as_str(), |sh| sh.name.as_str());
     let _ = writeln!(s, "  {shape_name}");
     s.push_str(&wrap(&q.shape.why, WIDTH, "    "));
     section(&mut s, "Deep dives");

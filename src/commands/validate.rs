@@ -1,5 +1,6 @@
 //! `sdcoach validate [PATH…]`: every problem in the data files, with file:line:column.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::catalog::{Catalog, source};
@@ -17,26 +18,28 @@ pub fn run(args: &ValidateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     for path in &args.paths {
         source::any_path(path, &mut files, &mut problems);
     }
+    let mut out = std::io::stdout().lock();
     let checked: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     match Catalog::load(&files) {
         Ok(catalog) if problems.is_empty() => {
             for warning in &catalog.warnings {
-                println!("{warning}");
+                writeln!(out, "{warning}")?;
             }
-            println!(
+            writeln!(
+                out,
                 "ok: {} files, {} questions, {} rubrics, {} formats — no problems",
                 checked.len(),
                 catalog.questions.len(),
                 catalog.rubrics.len(),
                 catalog.formats.len()
-            );
+            )?;
             Ok(exit_codes::code(exit_codes::SUCCESS))
         }
         result => {
             if let Err(mut diagnostics) = result {
                 problems.append(&mut diagnostics.0);
             }
-            println!("{}", Diagnostics(problems));
+            writeln!(out, "{}", Diagnostics(problems))?;
             Ok(exit_codes::code(exit_codes::PROBLEMS_FOUND))
         }
     }

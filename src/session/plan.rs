@@ -1,0 +1,120 @@
+//! What a session will run: the phases and their budgets, from a format, scaled to the
+//! minutes asked for.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rubric::Format;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DrillKind {
+    /// The six-axis characterisation alone.
+    Axes,
+    /// Choose the architecture shape and defend it.
+    Shape,
+    /// One phase of the mock, on its own budget.
+    Phase,
+    /// Answer one interviewer push.
+    Followup,
+}
+
+impl DrillKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DrillKind::Axes => "axes",
+            DrillKind::Shape => "shape",
+            DrillKind::Phase => "phase",
+            DrillKind::Followup => "followup",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "drill")]
+pub enum Mode {
+    Mock,
+    Drill(DrillKind),
+}
+
+impl Mode {
+    pub fn label(self) -> String {
+        match self {
+            Mode::Mock => "mock".into(),
+            Mode::Drill(kind) => format!("drill:{}", kind.as_str()),
+        }
+    }
+}
+
+/// The extra tool a phase shows beside its free-text answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhaseTool {
+    None,
+    /// One short field per axis.
+    Worksheet,
+    /// The architecture shape choice with a reason.
+    Shape,
+    /// The interviewer pushes follow-ups here.
+    FollowUps,
+}
+
+/// Which tool a phase id carries: the characterisation phases get the worksheet, the
+/// architecture phases the shape choice, the deep dives the follow-ups.
+pub fn tool_for(phase_id: &str) -> PhaseTool {
+    match phase_id {
+        "characterise" | "axes" => PhaseTool::Worksheet,
+        "architecture" | "shape" => PhaseTool::Shape,
+        "deep-dives" | "followup" => PhaseTool::FollowUps,
+        _ => PhaseTool::None,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedPhase {
+    pub id: String,
+    pub name: String,
+    pub budget_ms: u64,
+    /// What the interviewer says when the phase opens.
+    pub opening: String,
+    pub covers: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub phases: Vec<PlannedPhase>,
+}
+
+impl Plan {
+    /// The format's phases, with budgets scaled so they sum to `minutes` (the format's own
+    /// total when `None`). A scaled budget never drops below 30 seconds.
+    pub fn from_format(format: &Format, minutes: Option<f64>) -> Plan {
+        Self::from_phases(format, format.phases.iter().map(|p| p.id.as_str()), minutes)
+    }
+
+    /// One phase of a format, on its own budget or `minutes`.
+    pub fn single_phase(format: &Format, phase_id: &str, minutes: Option<f64>) -> Plan {
+        Self::from_phases(format, std::iter::once(phase_id), minutes)
+    }
+
+    fn from_phases<'a>(format: &Format, ids: impl Iterator<Item = &'a str>, minutes: Option<f64>) -> Plan {
+        let chosen: Vec<_> = ids.filter_map(|id| format.phase(id)).collect();
+        let own_total: u32 = chosen.iter().map(|p| p.minutes).sum();
+        let scale = minutes.map_or(1.0, |m| m / f64::from(own_total.max(1)));
+        Plan {
+            phases: chosen
+                .into_iter()
+                .map(|p| PlannedPhase {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    budget_ms: ((f64::from(p.minutes) * scale * 60_000.0).round() as u64).max(30_000),
+                    opening: p.interviewer.clone(),
+                    covers: p.covers.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn total_ms(&self) -> u64 {
+        self.phases.iter().map(|p| p.budget_ms).sum()
+    }
+}

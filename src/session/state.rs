@@ -1,0 +1,272 @@
+//! The session's state: everything needed to draw it, save it and resume it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::axis::{Axis, PerAxis};
+
+use super::plan::{Mode, PhaseTool, Plan, tool_for};
+
+/// How the interviewer behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Persona {
+    /// Encouraging; pushes one follow-up, mid-way through the deep dives.
+    Supportive,
+    /// Matter-of-fact; pushes a follow-up every third of the deep dives.
+    #[default]
+    Neutral,
+    /// Sceptical; pushes every quarter of the deep dives and challenges vague answers.
+    Adversarial,
+}
+
+impl Persona {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Persona::Supportive => "supportive",
+            Persona::Neutral => "neutral",
+            Persona::Adversarial => "adversarial",
+        }
+    }
+
+    /// Into how many equal parts the follow-up phase is cut; a push comes at each cut.
+    pub(crate) fn follow_up_parts(self) -> u64 {
+        match self {
+            Persona::Supportive => 2,
+            Persona::Neutral => 3,
+            Persona::Adversarial => 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseState {
+    pub id: String,
+    pub name: String,
+    pub budget_ms: u64,
+    pub spent_ms: u64,
+    pub text: String,
+    /// What the interviewer says when the phase opens.
+    #[serde(default)]
+    pub opening: String,
+    #[serde(default)]
+    pub covers: String,
+    /// How many overrun nudges this phase has had.
+    #[serde(default)]
+    pub nudges: u32,
+    /// How many automatic follow-ups this phase has had.
+    #[serde(default)]
+    pub pushes: u32,
+    #[serde(default)]
+    pub visited: bool,
+}
+
+impl PhaseState {
+    pub fn tool(&self) -> PhaseTool {
+        tool_for(&self.id)
+    }
+
+    pub fn overrun_ms(&self) -> u64 {
+        self.spent_ms.saturating_sub(self.budget_ms)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShapeAnswer {
+    /// A shape id from formats.yaml.
+    pub choice: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogKind {
+    /// The candidate asked the interviewer.
+    Question,
+    /// The interviewer answered a question.
+    Answer,
+    /// The interviewer pushed a follow-up.
+    FollowUp,
+    /// The interviewer nudged about time.
+    Nudge,
+    /// The interviewer opened a phase.
+    Opening,
+}
+
+/// One line of the interviewer conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub phase: String,
+    /// Session time (all phases) when it was said.
+    pub at_ms: u64,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndReason {
+    /// The candidate said they were done.
+    Finished,
+    /// The total budget ran out.
+    TimeUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "state", content = "reason")]
+pub enum Status {
+    Running,
+    Paused,
+    Ended(EndReason),
+}
+
+/// A text the candidate can edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Phase(usize),
+    Axis(Axis),
+    ShapeReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub question_id: String,
+    pub mode: Mode,
+    pub persona: Persona,
+    /// The rubric it is graded with.
+    pub rubric_id: String,
+    pub phases: Vec<PhaseState>,
+    pub current: usize,
+    pub worksheet: PerAxis<String>,
+    pub shape: ShapeAnswer,
+    pub log: Vec<LogEntry>,
+    pub status: Status,
+    /// Indices into the question's follow-ups already pushed, in order.
+    #[serde(default)]
+    pub follow_ups_used: Vec<usize>,
+    /// When the clock of the current phase last started (caller's time scale); not saved,
+    /// so a resumed session restarts its clock on its first event.
+    #[serde(skip)]
+    pub(crate) running_since: Option<u64>,
+    #[serde(skip)]
+    pub(crate) unsaved_since: Option<u64>,
+    #[serde(skip)]
+    pub(crate) last_edit: Option<u64>,
+    #[serde(skip)]
+    pub(crate) last_save: Option<u64>,
+}
+
+impl Session {
+    pub fn new(question_id: &str, rubric_id: &str, mode: Mode, persona: Persona, plan: &Plan) -> Session {
+        let mut session = Session {
+            question_id: question_id.to_owned(),
+            mode,
+            persona,
+            rubric_id: rubric_id.to_owned(),
+            phases: plan
+                .phases
+                .iter()
+                .map(|p| PhaseState {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    budget_ms: p.budget_ms,
+                    spent_ms: 0,
+                    text: String::new(),
+                    opening: p.opening.clone(),
+                    covers: p.covers.clone(),
+                    nudges: 0,
+                    pushes: 0,
+                    visited: false,
+                })
+                .collect(),
+            current: 0,
+            worksheet: PerAxis::default(),
+            shape: ShapeAnswer::default(),
+            log: Vec::new(),
+            status: Status::Running,
+            follow_ups_used: Vec::new(),
+            running_since: None,
+            unsaved_since: None,
+            last_edit: None,
+            last_save: None,
+        };
+        session.enter_phase(0);
+        session
+    }
+
+    pub fn phase(&self) -> &PhaseState {
+        &self.phases[self.current]
+    }
+
+    pub fn total_budget_ms(&self) -> u64 {
+        self.phases.iter().map(|p| p.budget_ms).sum()
+    }
+
+    /// Time spent so far in all phases, as of the last event.
+    pub fn elapsed_ms(&self) -> u64 {
+        self.phases.iter().map(|p| p.spent_ms).sum()
+    }
+
+    /// Elapsed time including the running clock, for display between events.
+    pub fn elapsed_at(&self, now: u64) -> u64 {
+        self.elapsed_ms() + self.running_extra(now)
+    }
+
+    /// The current phase's time including the running clock.
+    pub fn phase_spent_at(&self, now: u64) -> u64 {
+        self.phase().spent_ms + self.running_extra(now)
+    }
+
+    fn running_extra(&self, now: u64) -> u64 {
+        match (self.status, self.running_since) {
+            (Status::Running, Some(since)) => now.saturating_sub(since),
+            _ => 0,
+        }
+    }
+
+    pub fn is_over(&self) -> bool {
+        matches!(self.status, Status::Ended(_))
+    }
+
+    pub fn text(&self, field: Field) -> &str {
+        match field {
+            Field::Phase(i) => self.phases.get(i).map_or("", |p| p.text.as_str()),
+            Field::Axis(axis) => self.worksheet.get(axis),
+            Field::ShapeReason => &self.shape.reason,
+        }
+    }
+
+    /// Words written across every field, for the status line.
+    pub fn word_count(&self) -> usize {
+        let phases: usize = self.phases.iter().map(|p| p.text.split_whitespace().count()).sum();
+        let axes: usize = self.worksheet.iter().map(|(_, t)| t.split_whitespace().count()).sum();
+        phases + axes + self.shape.reason.split_whitespace().count()
+    }
+
+    pub(crate) fn enter_phase(&mut self, index: usize) {
+        self.current = index;
+        let at_ms = self.elapsed_ms();
+        let phase = &mut self.phases[index];
+        if !phase.visited {
+            phase.visited = true;
+            if !phase.opening.trim().is_empty() {
+                let entry = LogEntry {
+                    phase: phase.id.clone(),
+                    at_ms,
+                    kind: LogKind::Opening,
+                    text: phase.opening.clone(),
+                };
+                self.log.push(entry);
+            }
+        }
+    }
+
+    pub(crate) fn say(&mut self, kind: LogKind, text: String) {
+        let entry = LogEntry {
+            phase: self.phase().id.clone(),
+            at_ms: self.elapsed_ms(),
+            kind,
+            text,
+        };
+        self.log.push(entry);
+    }
+}
