@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
 use crate::bank::Difficulty;
+use crate::grade::GraderMode;
+use crate::report::OutputFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +55,16 @@ pub enum Command {
     Show(ShowArgs),
     /// Check question banks and rubrics; every problem is listed with file:line:column.
     Validate(ValidateArgs),
+    /// Grade answer files against a question's rubric: per-criterion scores with verbatim evidence and the next thing to improve.
+    #[command(
+        long_about = "Grade one or more Markdown answers to a question. `##` headings that name an interview phase \
+(Characterise, Scope & estimate, Architecture, Deep dives, Failure & operations, Wrap-up, or their aliases) map text \
+to that phase; text under no recognised heading is graded as a whole. Use `-` to read stdin.\n\n\
+The LLM grader talks to any OpenAI-compatible server (OPENAI_BASE_URL, OPENAI_API_KEY, --model); without a key or \
+base URL the deterministic offline grader is used. Exit codes: 0 graded, 2 usage or input error, 3 the LLM grader \
+was unavailable and --no-fallback forbade the offline grader."
+    )]
+    Review(ReviewArgs),
     /// Print a shell completion script: `sdcoach completions bash > ~/.local/share/bash-completion/completions/sdcoach`.
     Completions {
         #[arg(value_enum)]
@@ -108,4 +120,65 @@ pub struct ValidateArgs {
     /// A directory with questions/ and rubrics/ inside is read as a data root.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Markdown answer files; `-` reads stdin.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The question the answers respond to (see `sdcoach list`).
+    #[arg(long, short = 'q', value_name = "ID")]
+    pub question: String,
+    /// Grade with this rubric instead of the question's own (e.g. drill-axes for a six-axis drill answer).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Terminal)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub grader: GraderArgs,
+}
+
+/// Grader flags shared by every command that grades.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GraderArgs {
+    /// Which grader: `auto` uses the LLM when an API key or base URL is set, else offline.
+    #[arg(long, value_enum)]
+    pub grader: Option<GraderModeArg>,
+    /// Model name sent to the server (default gpt-4o-mini, or grader.model in the config file).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// OpenAI-compatible base URL, e.g. http://127.0.0.1:8765/v1 (default: OPENAI_BASE_URL, then the config file).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Grade each answer N times with the LLM and show the mean and spread per criterion.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub samples: Option<u32>,
+    /// If the LLM grader fails, report the answer unscored (exit 3) instead of using the offline grader.
+    #[arg(long)]
+    pub no_fallback: bool,
+    /// Seconds to wait for each model reply (default 120).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// Model requests in flight at once (default 4).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub concurrency: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraderModeArg {
+    Auto,
+    Llm,
+    Offline,
+}
+
+impl From<GraderModeArg> for GraderMode {
+    fn from(m: GraderModeArg) -> Self {
+        match m {
+            GraderModeArg::Auto => GraderMode::Auto,
+            GraderModeArg::Llm => GraderMode::Llm,
+            GraderModeArg::Offline => GraderMode::Offline,
+        }
+    }
 }

@@ -27,12 +27,16 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GraderFile {
+    /// `auto` (default), `llm` or `offline`.
+    pub mode: Option<crate::grade::GraderMode>,
     pub model: Option<String>,
     pub base_url: Option<String>,
     /// The environment variable that holds the API key (default `OPENAI_API_KEY`).
     pub api_key_env: Option<String>,
     pub timeout_secs: Option<u64>,
     pub concurrency: Option<usize>,
+    /// Retries on 429/5xx/refused connections (default 3).
+    pub max_retries: Option<u32>,
     /// USD per million input tokens, for the cost line on scorecards.
     pub input_price_per_mtok: Option<f64>,
     /// USD per million output tokens.
@@ -101,5 +105,126 @@ impl Config {
             rubric_dirs: rubrics,
             grader: file.grader,
         }
+    }
+}
+
+/// Resolves the grader from flags, the environment (read through `env`, so tests pass
+/// their own) and the config file's `grader:` section. Flags win, then the environment,
+/// then the file. The API key is read from the environment only.
+pub fn resolve_grader(
+    flags: &crate::cli::GraderArgs,
+    file: &GraderFile,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<crate::grade::GraderSettings, String> {
+    use crate::grade::GraderMode;
+    use crate::llm::{DEFAULT_BASE_URL, DEFAULT_MODEL, LlmSettings, Prices, RetryPolicy, Secret};
+
+    let nonempty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let explicit_base = nonempty(flags.base_url.clone())
+        .or_else(|| nonempty(env("OPENAI_BASE_URL")))
+        .or_else(|| nonempty(file.base_url.clone()));
+    let key_var = file.api_key_env.clone().unwrap_or_else(|| "OPENAI_API_KEY".to_owned());
+    let api_key = nonempty(env(&key_var)).map(Secret::new);
+    let mode = flags.grader.map(GraderMode::from).or(file.mode).unwrap_or_default();
+    let base_url = explicit_base.clone().unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+    let mode = match mode {
+        GraderMode::Auto if api_key.is_some() || explicit_base.is_some() => GraderMode::Llm,
+        GraderMode::Auto => GraderMode::Offline,
+        other => other,
+    };
+    if mode == GraderMode::Llm && api_key.is_none() && explicit_base.is_none() {
+        return Err(format!(
+            "the LLM grader needs an API key for {DEFAULT_BASE_URL}: set {key_var}, point --base-url (or OPENAI_BASE_URL) \
+at a local server, or use --grader offline"
+        ));
+    }
+    let prices = match (file.input_price_per_mtok, file.output_price_per_mtok) {
+        (Some(input), Some(output)) => Some(Prices {
+            input_per_mtok: input,
+            output_per_mtok: output,
+        }),
+        _ => None,
+    };
+    let retry = RetryPolicy {
+        max_retries: file.max_retries.unwrap_or(3),
+        ..RetryPolicy::default()
+    };
+    let llm = LlmSettings {
+        base_url,
+        model: nonempty(flags.model.clone())
+            .or_else(|| nonempty(file.model.clone()))
+            .unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
+        api_key,
+        timeout: std::time::Duration::from_secs(flags.timeout.or(file.timeout_secs).unwrap_or(120)),
+        retry,
+        concurrency: flags
+            .concurrency
+            .map(|c| c as usize)
+            .or(file.concurrency)
+            .unwrap_or(4)
+            .max(1),
+        prices,
+    };
+    Ok(crate::grade::GraderSettings {
+        mode,
+        llm,
+        samples: flags.samples.unwrap_or(1),
+        fallback: !flags.no_fallback,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{GraderArgs, GraderModeArg};
+    use crate::grade::GraderMode;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| pairs.iter().find(|(name, _)| *name == k).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn auto_is_offline_without_key_or_base_url() {
+        let s = resolve_grader(&GraderArgs::default(), &GraderFile::default(), &env_of(&[])).expect("resolves");
+        assert_eq!(s.mode, GraderMode::Offline);
+    }
+
+    #[test]
+    fn auto_is_llm_with_a_key_and_flags_beat_env_and_file() {
+        let file = GraderFile {
+            model: Some("file-model".into()),
+            base_url: Some("http://file/v1".into()),
+            ..GraderFile::default()
+        };
+        let flags = GraderArgs {
+            model: Some("flag-model".into()),
+            ..GraderArgs::default()
+        };
+        let env = env_of(&[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", "http://env:1/v1")]);
+        let s = resolve_grader(&flags, &file, &env).expect("resolves");
+        assert_eq!(s.mode, GraderMode::Llm);
+        assert_eq!(s.llm.model, "flag-model");
+        assert_eq!(s.llm.base_url, "http://env:1/v1");
+        assert_eq!(s.llm.api_key.as_ref().map(|k| k.expose()), Some("sk-test"));
+    }
+
+    #[test]
+    fn llm_without_key_for_openai_is_a_usage_error_naming_the_variable() {
+        let flags = GraderArgs {
+            grader: Some(GraderModeArg::Llm),
+            ..GraderArgs::default()
+        };
+        let err = resolve_grader(&flags, &GraderFile::default(), &env_of(&[])).expect_err("needs a key");
+        assert!(err.contains("OPENAI_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn the_key_variable_can_be_renamed() {
+        let file = GraderFile {
+            api_key_env: Some("MY_KEY".into()),
+            ..GraderFile::default()
+        };
+        let s = resolve_grader(&GraderArgs::default(), &file, &env_of(&[("MY_KEY", "k")])).expect("resolves");
+        assert_eq!(s.mode, GraderMode::Llm);
     }
 }

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod answer;
 pub mod axis;
 pub mod bank;
 pub mod catalog;
@@ -14,8 +15,12 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod exit_codes;
+pub mod grade;
 pub mod interviewer;
+pub mod llm;
+pub mod logging;
 pub mod paths;
+pub mod report;
 pub mod rubric;
 pub mod session;
 pub mod text;

@@ -1,6 +1,7 @@
 //! One file per subcommand; each takes the resolved `Config` and returns an exit code.
 
 mod list;
+mod review;
 mod show;
 mod validate;
 
@@ -20,6 +21,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::List(args) => list::run(&args, &load_catalog(&config)?),
         Command::Show(args) => show::run(&args, &load_catalog(&config)?),
         Command::Validate(args) => validate::run(&args, &config),
+        Command::Review(args) => review::run(&args, &config, cli.global.verbose),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "sdcoach", &mut out);

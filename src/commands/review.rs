@@ -1,0 +1,168 @@
+//! `sdcoach review FILE… --question ID`: grades Markdown answers and prints scorecards.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures::StreamExt;
+
+use crate::answer::Transcript;
+use crate::cli::ReviewArgs;
+use crate::config::{Config, resolve_grader};
+use crate::error::usage;
+use crate::exit_codes;
+use crate::grade::{GradeRequest, GraderMode, Scorecard, grader_from_settings};
+use crate::report::{OutputFormat, render};
+
+struct Answer {
+    source: String,
+    transcript: Transcript,
+}
+
+pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = resolve_grader(&args.grader, &config.grader, &env).map_err(usage)?;
+    let colour = args.format == OutputFormat::Terminal
+        && std::io::stdout().is_terminal()
+        && env("NO_COLOR").is_none_or(|v| v.is_empty());
+    let progress = std::io::stderr().is_terminal();
+
+    let catalog = super::load_catalog(config)?;
+    let question = super::find_question(&catalog, &args.question)?;
+    let rubric_id = args.rubric.as_deref().unwrap_or(&question.rubric);
+    let rubric = catalog.rubric(rubric_id).ok_or_else(|| {
+        let ids: Vec<&str> = catalog.rubrics.keys().map(String::as_str).collect();
+        usage(format!(
+            "no rubric with id `{rubric_id}`; the rubrics are {}",
+            ids.join(", ")
+        ))
+    })?;
+    let format = match &args.rubric {
+        Some(id) => catalog
+            .formats
+            .iter()
+            .find(|f| &f.rubric == id)
+            .or_else(|| catalog.format(&question.format)),
+        None => catalog.format(&question.format),
+    }
+    .ok_or_else(|| {
+        usage(format!(
+            "question `{}` names format `{}`, which is not loaded",
+            question.id, question.format
+        ))
+    })?;
+
+    let answers = read_answers(&args.files, format)?;
+    let _log = crate::logging::init(&config.paths.log_dir(), verbose);
+    let grader = grader_from_settings(&settings).map_err(|e| usage(e.to_string()))?;
+    tracing::info!(grader = %grader.info().label, files = answers.len(), "review");
+
+    let requests: Vec<GradeRequest> = answers
+        .iter()
+        .map(|a| GradeRequest {
+            question,
+            rubric,
+            format,
+            axes: &catalog.axes,
+            transcript: &a.transcript,
+            source: a.source.clone(),
+        })
+        .collect();
+    let parallel = match settings.mode {
+        GraderMode::Offline => requests.len().max(1),
+        _ => settings.llm.concurrency.max(1),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let done = AtomicUsize::new(0);
+    let total = requests.len();
+    let label = grader.info().label;
+    let cards = runtime.block_on(async {
+        let graded = futures::stream::iter(requests.iter())
+            .map(|request| {
+                let grader = &grader;
+                let done = &done;
+                let label = &label;
+                async move {
+                    let card = grader.grade(request).await;
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if progress {
+                        eprint!("\r\x1b[2Kgraded {n}/{total} with {label}");
+                        let _ = std::io::stderr().flush();
+                    }
+                    card
+                }
+            })
+            .buffered(parallel)
+            .collect::<Vec<Scorecard>>();
+        if progress {
+            eprint!(
+                "grading {total} answer{} with {label} …",
+                if total == 1 { "" } else { "s" }
+            );
+            let _ = std::io::stderr().flush();
+        }
+        tokio::select! {
+            cards = graded => Some(cards),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    let Some(cards) = cards else {
+        eprintln!("cancelled: nothing was graded (the answer files are untouched)");
+        return Ok(ExitCode::from(130));
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(render(&cards, args.format, colour).as_bytes())?;
+    out.flush()?;
+    if cards.iter().any(|c| !c.is_scored()) {
+        for card in cards.iter().filter(|c| !c.is_scored()) {
+            eprintln!(
+                "error: {} was not graded: {}",
+                card.source,
+                card.unscored_reason().unwrap_or("unknown reason")
+            );
+        }
+        return Ok(exit_codes::code(exit_codes::GRADER_UNAVAILABLE));
+    }
+    Ok(exit_codes::code(exit_codes::SUCCESS))
+}
+
+fn read_answers(files: &[std::path::PathBuf], format: &crate::rubric::Format) -> anyhow::Result<Vec<Answer>> {
+    if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return Err(usage("`-` (stdin) can be given only once"));
+    }
+    let mut answers = Vec::new();
+    for file in files {
+        let (source, text) = if file.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| usage(format!("cannot read stdin: {e}")))?;
+            ("-".to_owned(), text)
+        } else {
+            (file.display().to_string(), read_file(file)?)
+        };
+        let transcript = Transcript::from_markdown(&text, format);
+        if transcript.is_blank() {
+            return Err(usage(format!("{source} is empty: there is no answer to grade")));
+        }
+        answers.push(Answer { source, transcript });
+    }
+    Ok(answers)
+}
+
+fn read_file(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|_| {
+        usage(format!(
+            "{} is not UTF-8 text; save the answer as UTF-8 Markdown",
+            path.display()
+        ))
+    })
+}

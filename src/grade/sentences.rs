@@ -1,0 +1,334 @@
+//! Turning answer text into sentences the offline grader can reason about: which are
+//! real sentences (an argument) and which are fragments (a keyword list), which carry
+//! numbers, and where a rubric term occurs on word boundaries.
+
+/// One sentence or list item, whitespace-normalised; it is a verbatim substring of the
+/// answer once whitespace is collapsed, so it can be quoted as evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    pub text: String,
+    pub lower: String,
+    /// Index of the transcript section it came from.
+    pub section: usize,
+    pub words: usize,
+    /// A real sentence, not a bare keyword list or a heading-like fragment.
+    pub real: bool,
+    pub has_number: bool,
+    /// Says why or what follows ("so", "because", "which means", a trade-off).
+    pub reasons: bool,
+    /// A labelled flow such as "client -> gateway -> retriever".
+    pub flow: bool,
+}
+
+/// Small words that hold a sentence together. A keyword list has almost none.
+const GLUE: &[&str] = &[
+    "a", "an", "the", "is", "are", "was", "be", "been", "being", "will", "would", "should", "must", "can", "could",
+    "may", "might", "we", "i", "i'll", "we'll", "it", "it's", "its", "they", "this", "that", "these", "those", "which",
+    "who", "so", "because", "since", "if", "when", "then", "than", "and", "but", "or", "to", "of", "for", "with", "by",
+    "on", "in", "at", "from", "into", "per", "about", "around", "under", "over", "each", "every", "our", "my", "their",
+    "need", "needs", "use", "uses", "using", "gives", "give", "keep", "keeps", "add", "adds", "means", "make", "makes",
+    "has", "have", "do", "does", "not", "no", "only", "also", "there", "here", "what", "how", "why", "where", "while",
+    "before", "after", "until", "both", "either", "roughly", "about", "let's", "assume", "say", "get", "gets", "goes",
+    "sends", "send", "returns", "return", "takes", "take", "costs", "cost", "fits", "fit", "holds", "hold", "caps",
+];
+
+/// Phrases that show reasoning rather than naming.
+const REASONS: &[&str] = &[
+    "because",
+    "so ",
+    "so,",
+    "which means",
+    "this means",
+    "therefore",
+    "since",
+    "trade-off",
+    "tradeoff",
+    "at the cost",
+    "instead of",
+    "rather than",
+    "so that",
+    "otherwise",
+    "which forces",
+    "forces",
+    "rules out",
+    "implies",
+    "the cost is",
+    "we give up",
+    "downside",
+];
+
+/// Splits section texts into sentences. Paragraph lines are joined first, so hard-wrapped
+/// Markdown is not cut mid-sentence; list items and headings start new units.
+pub fn split(sections: &[(usize, &str)]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for &(index, text) in sections {
+        for unit in units(text) {
+            for piece in split_unit(&unit) {
+                if let Some(sentence) = classify(piece, index) {
+                    out.push(sentence);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Paragraphs and list items, markers stripped, whitespace collapsed.
+fn units(text: &str) -> Vec<String> {
+    let mut units = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, units: &mut Vec<String>| {
+        let joined = current.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !joined.is_empty() {
+            units.push(joined);
+        }
+        current.clear();
+    };
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            flush(&mut current, &mut units);
+            continue;
+        }
+        if trimmed.starts_with('#') {
+            flush(&mut current, &mut units);
+            units.push(trimmed.trim_start_matches('#').trim().to_owned());
+            continue;
+        }
+        match strip_marker(trimmed) {
+            Some(item) => {
+                flush(&mut current, &mut units);
+                current.push_str(item);
+                current.push(' ');
+            }
+            None => {
+                // A table row or a diagram line stands alone.
+                if trimmed.starts_with('|') || trimmed.contains("->") || trimmed.contains('→') {
+                    flush(&mut current, &mut units);
+                    current.push_str(trimmed);
+                    flush(&mut current, &mut units);
+                } else {
+                    current.push_str(trimmed.trim_start_matches('>').trim());
+                    current.push(' ');
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut units);
+    units
+}
+
+/// The text of a list item without its marker ("- ", "* ", "1. ", "2) ").
+fn strip_marker(line: &str) -> Option<&str> {
+    for marker in ["- ", "* ", "+ ", "• "] {
+        if let Some(rest) = line.strip_prefix(marker) {
+            return Some(rest.trim());
+        }
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits <= 2 {
+        let rest = &line[digits..];
+        for marker in [". ", ") "] {
+            if let Some(rest) = rest.strip_prefix(marker) {
+                return Some(rest.trim());
+            }
+        }
+    }
+    None
+}
+
+/// Cuts a unit at sentence ends (". ", "? ", "! ") except after common abbreviations.
+fn split_unit(unit: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let bytes = unit.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let c = bytes[i];
+        if matches!(c, b'.' | b'?' | b'!') && bytes[i + 1] == b' ' {
+            let before = &unit[start..i];
+            let last_word = before.rsplit(' ').next().unwrap_or("").to_lowercase();
+            let abbreviation = matches!(
+                last_word.as_str(),
+                "e.g" | "i.e" | "vs" | "etc" | "approx" | "cf" | "incl"
+            );
+            if !abbreviation {
+                pieces.push(unit[start..=i].trim());
+                start = i + 2;
+            }
+        }
+        i += 1;
+    }
+    if start < unit.len() {
+        pieces.push(unit[start..].trim());
+    }
+    pieces.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '|'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn classify(text: &str, section: usize) -> Option<Sentence> {
+    let words = words_of(text);
+    if words.is_empty() {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    let glue = words.iter().filter(|w| GLUE.contains(&w.as_str())).count();
+    let commas = text.matches(',').count();
+    let arrows = lower.matches("->").count() + lower.matches('→').count() + lower.matches("=>").count();
+    let flow = arrows >= 2 && words.len() >= 3;
+    let list_like = commas >= 3 && commas * 3 >= words.len();
+    let prose = words.len() >= 5 && glue >= 2 && glue * 8 >= words.len() && !list_like;
+    let real = prose || flow;
+    let has_number = words.iter().any(|w| is_number(w)) || text.contains('$');
+    let reasons = REASONS.iter().any(|r| lower.contains(r));
+    Some(Sentence {
+        text: text.to_owned(),
+        lower,
+        section,
+        words: words.len(),
+        real,
+        has_number,
+        reasons,
+        flow,
+    })
+}
+
+/// "800", "2k", "1.5", "70b", "30%", "~40" count; "p95" or "h100" do not.
+fn is_number(word: &str) -> bool {
+    let w = word.trim_start_matches(['~', '≈', '<', '>', '$', '+']);
+    w.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Whether `term` (lowercase) occurs in `lower` on word boundaries; a trailing plural
+/// "s" is allowed, and a number may run into a unit ("200ms").
+pub fn contains_term(lower: &str, term: &str) -> bool {
+    if term.is_empty() {
+        return false;
+    }
+    let first_is_alpha = term.chars().next().is_some_and(char::is_alphabetic);
+    let last_is_alnum = term.chars().last().is_some_and(char::is_alphanumeric);
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(term) {
+        let start = from + pos;
+        let end = start + term.len();
+        let before = lower[..start].chars().next_back();
+        let left_ok = match before {
+            None => true,
+            Some(c) if first_is_alpha => !c.is_alphabetic(),
+            Some(c) => !c.is_alphanumeric(),
+        };
+        let right_ok = !last_is_alnum || right_boundary(&lower[end..], term);
+        if left_ok && right_ok {
+            return true;
+        }
+        from = start + term.chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// The text after a match ends the word, or adds an inflection: "s" after any word,
+/// and "es", "ed", "ing", "er", "ers" after words of four letters or more
+/// ("reranker" for "rerank", "cached" for "cache").
+fn right_boundary(rest: &str, term: &str) -> bool {
+    let ends_word = |s: &str| s.chars().next().is_none_or(|c| !c.is_alphanumeric());
+    if ends_word(rest) {
+        return true;
+    }
+    if !term.chars().last().is_some_and(char::is_alphabetic) {
+        return false;
+    }
+    let suffixes: &[&str] = if term.chars().count() >= 4 {
+        &["s", "es", "ed", "ing", "er", "ers"]
+    } else {
+        &["s"]
+    };
+    // "cache" → "cached", "rerank" is covered above.
+    let e_suffixes: &[&str] = if term.ends_with('e') && term.chars().count() >= 4 {
+        &["d", "r", "rs"]
+    } else {
+        &[]
+    };
+    suffixes
+        .iter()
+        .chain(e_suffixes)
+        .any(|suffix| rest.strip_prefix(suffix).is_some_and(ends_word))
+}
+
+/// The first of `terms` found in `lower`, if any.
+pub fn first_term<'t>(lower: &str, terms: &'t [String]) -> Option<&'t str> {
+    terms
+        .iter()
+        .map(String::as_str)
+        .find(|t| contains_term(lower, &t.to_lowercase()))
+}
+
+/// Collapses whitespace runs to one space and trims.
+pub fn normalise_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Vec<Sentence> {
+        split(&[(0, text)])
+    }
+
+    #[test]
+    fn keyword_lists_are_not_real_sentences() {
+        let s = one("- TTFT, p95, QPS, GPUs, KV cache, eval, fallback, canary\n- latency throughput cost");
+        assert_eq!(s.len(), 2);
+        assert!(s.iter().all(|s| !s.real), "{s:#?}");
+    }
+
+    #[test]
+    fn prose_with_numbers_is_real() {
+        let s = one("Peak load is about 2k QPS, so we need roughly 40 H100s for the 70B model.");
+        assert_eq!(s.len(), 1);
+        assert!(s[0].real && s[0].has_number && s[0].reasons);
+    }
+
+    #[test]
+    fn wrapped_paragraphs_join_and_split_at_sentence_ends() {
+        let s = one("We stream tokens to\nthe client over SSE. Then we log, e.g. the prompt and the reply.\n");
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "We stream tokens to the client over SSE.",
+                "Then we log, e.g. the prompt and the reply."
+            ]
+        );
+    }
+
+    #[test]
+    fn arrow_diagrams_count_as_flows() {
+        let s = one("client -> gateway -> retriever -> vLLM pool");
+        assert!(s[0].flow && s[0].real);
+    }
+
+    #[test]
+    fn terms_match_on_word_boundaries() {
+        assert!(contains_term("p95 ttft under 800ms", "ms"));
+        assert!(contains_term("we cache prompts", "cache"));
+        assert!(contains_term("rate limits per tenant", "rate limit"));
+        assert!(!contains_term("cacheable", "cache"));
+        assert!(!contains_term("smart", "art"));
+        assert!(contains_term("return 429 with retry-after", "429"));
+        assert!(!contains_term("14290", "429"));
+        assert!(contains_term("use vllm.", "vllm"));
+        assert!(contains_term("a cross-encoder reranker", "rerank"));
+        assert!(contains_term("answers are cached", "cache"));
+        assert!(!contains_term("msing", "ms"));
+    }
+}

@@ -1,0 +1,256 @@
+//! Checks a model's grading reply: JSON (also inside ``` fences or surrounded by prose),
+//! every criterion exactly once, whole-number scores on the scale, a rationale and an
+//! improvement, and every evidence quote found verbatim in the answer
+//! (whitespace-normalised). Unfound quotes are dropped and counted; a reply whose
+//! quotes are all invented is invalid.
+
+use serde_json::Value;
+
+use crate::rubric::Rubric;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyCriterion {
+    pub id: String,
+    pub score: u8,
+    pub evidence: Vec<String>,
+    pub rationale: String,
+    pub improvement: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidReply {
+    /// In rubric order.
+    pub criteria: Vec<ReplyCriterion>,
+    pub quotes_total: usize,
+    /// Quotes not found in the answer, dropped.
+    pub dropped: Vec<String>,
+}
+
+/// Parses and checks `text` against the rubric and the answer the model saw.
+pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply, Vec<String>> {
+    let value = extract_json(text).map_err(|e| vec![e])?;
+    let entries = criteria_entries(&value)
+        .ok_or_else(|| vec!["the reply has no `criteria` array; reply with {\"criteria\": [ … ]}".to_owned()])?;
+    let haystack = normalise_quote(answer);
+    let mut errors = Vec::new();
+    let mut found: Vec<Option<ReplyCriterion>> = vec![None; rubric.criteria.len()];
+    let mut quotes_total = 0;
+    let mut dropped = Vec::new();
+    let max = rubric.max_score();
+    let allowed: Vec<u8> = rubric.scale.iter().map(|l| l.score).collect();
+    for entry in entries {
+        let Some(id) = entry.get("id").and_then(Value::as_str).map(str::trim) else {
+            errors.push("a criterion entry has no `id`".into());
+            continue;
+        };
+        let Some(index) = rubric.criteria.iter().position(|c| c.id == id) else {
+            errors.push(format!("unknown criterion `{id}`; the ids are {}", ids(rubric)));
+            continue;
+        };
+        if found[index].is_some() {
+            errors.push(format!("criterion `{id}` appears more than once"));
+            continue;
+        }
+        let score = match entry.get("score").map(read_score) {
+            None => {
+                errors.push(format!("criterion `{id}` has no `score`"));
+                continue;
+            }
+            Some(Err(shown)) => {
+                errors.push(format!(
+                    "criterion `{id}`: score {shown} is not a whole number from 0 to {max}"
+                ));
+                continue;
+            }
+            Some(Ok(s)) if !allowed.contains(&s) => {
+                errors.push(format!("criterion `{id}`: score {s} is out of range (0 to {max})"));
+                continue;
+            }
+            Some(Ok(s)) => s,
+        };
+        let rationale = text_field(entry, "rationale");
+        let improvement = text_field(entry, "improvement");
+        if rationale.is_empty() {
+            errors.push(format!("criterion `{id}` has an empty `rationale`"));
+        }
+        if improvement.is_empty() {
+            errors.push(format!("criterion `{id}` has an empty `improvement`"));
+        }
+        let mut evidence = Vec::new();
+        for quote in quotes(entry.get("evidence")) {
+            let needle = normalise_quote(&quote);
+            if needle.chars().count() < 3 {
+                continue;
+            }
+            quotes_total += 1;
+            if haystack.contains(&needle) {
+                if !evidence.contains(&needle) {
+                    evidence.push(needle);
+                }
+            } else {
+                dropped.push(quote);
+            }
+        }
+        found[index] = Some(ReplyCriterion {
+            id: id.to_owned(),
+            score,
+            evidence,
+            rationale,
+            improvement,
+        });
+    }
+    for (criterion, slot) in rubric.criteria.iter().zip(&found) {
+        if slot.is_none() && !errors.iter().any(|e| e.contains(&format!("`{}`", criterion.id))) {
+            errors.push(format!("criterion `{}` is missing", criterion.id));
+        }
+    }
+    if quotes_total >= 2 && dropped.len() == quotes_total {
+        errors.push(format!(
+            "none of the {quotes_total} evidence quotes appears in the answer; copy exact text from between the ANSWER markers"
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ValidReply {
+        criteria: found.into_iter().flatten().collect(),
+        quotes_total,
+        dropped,
+    })
+}
+
+fn ids(rubric: &Rubric) -> String {
+    rubric
+        .criteria
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The JSON object in a reply: bare, inside ``` fences, or surrounded by prose.
+pub fn extract_json(text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
+        return Ok(v);
+    }
+    let unfenced = strip_fence(trimmed);
+    if let Ok(v) = serde_json::from_str::<Value>(unfenced) {
+        return Ok(v);
+    }
+    if let (Some(start), Some(end)) = (unfenced.find('{'), unfenced.rfind('}'))
+        && start < end
+    {
+        return serde_json::from_str::<Value>(&unfenced[start..=end])
+            .map_err(|e| format!("the reply is not valid JSON ({e}); reply with one JSON object only"));
+    }
+    Err(format!(
+        "the reply is not JSON (it starts: {:?}); reply with one JSON object only",
+        crate::text::truncate(trimmed, 60)
+    ))
+}
+
+fn strip_fence(text: &str) -> &str {
+    let Some(start) = text.find("```") else { return text };
+    let after = &text[start + 3..];
+    let body_start = after.find('\n').map_or(0, |i| i + 1);
+    let body = &after[body_start..];
+    match body.find("```") {
+        Some(end) => body[..end].trim(),
+        None => body.trim(),
+    }
+}
+
+/// `{"criteria": [...]}`, a bare array, or an object keyed by criterion id.
+fn criteria_entries(value: &Value) -> Option<Vec<&Value>> {
+    if let Some(list) = value.get("criteria").and_then(Value::as_array) {
+        return Some(list.iter().collect());
+    }
+    if let Some(list) = value.as_array() {
+        return Some(list.iter().collect());
+    }
+    None
+}
+
+/// 3, 3.0, "3" and "3/4" read as 3; anything else is shown back in the error.
+fn read_score(value: &Value) -> Result<u8, String> {
+    let number = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.split('/').next().and_then(|n| n.trim().parse::<f64>().ok()),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.fract() == 0.0 && (0.0..=255.0).contains(&n) => Ok(n as u8),
+        _ => Err(value.to_string()),
+    }
+}
+
+fn text_field(entry: &Value, key: &str) -> String {
+    entry
+        .get(key)
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn quotes(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Collapses whitespace, unifies typographic quotes and dashes, and strips the quote
+/// marks and ellipses models wrap around quotes.
+pub fn normalise_quote(text: &str) -> String {
+    let unified: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            c => c,
+        })
+        .collect();
+    let collapsed = unified.split_whitespace().collect::<Vec<_>>().join(" ");
+    let trimmed = collapsed
+        .trim()
+        .trim_start_matches(['"', '\'', '`'])
+        .trim_end_matches(['"', '\'', '`'])
+        .trim_start_matches("...")
+        .trim_start_matches('…')
+        .trim_end_matches("...")
+        .trim_end_matches('…')
+        .trim();
+    trimmed.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_json_in_fences_and_prose() {
+        assert!(extract_json("```json\n{\"criteria\": []}\n```").is_ok());
+        assert!(extract_json("Here you go:\n{\"criteria\": []}\nHope that helps").is_ok());
+        assert!(extract_json("no json here").is_err());
+    }
+
+    #[test]
+    fn quotes_match_modulo_whitespace_and_typography() {
+        let answer = normalise_quote("We keep p95   TTFT\nunder 800 ms — always.");
+        assert!(answer.contains(&normalise_quote("“keep p95 TTFT under 800 ms - always”")));
+        assert!(answer.contains(&normalise_quote("...TTFT under 800 ms...")));
+        assert!(!answer.contains(&normalise_quote("TTFT under 500 ms")));
+    }
+
+    #[test]
+    fn scores_read_leniently_but_not_fractions() {
+        assert_eq!(read_score(&serde_json::json!(3)), Ok(3));
+        assert_eq!(read_score(&serde_json::json!(3.0)), Ok(3));
+        assert_eq!(read_score(&serde_json::json!("2/4")), Ok(2));
+        assert!(read_score(&serde_json::json!(2.5)).is_err());
+        assert!(read_score(&serde_json::json!(-1)).is_err());
+    }
+}

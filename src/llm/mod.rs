@@ -1,0 +1,461 @@
+//! A small client for any OpenAI-compatible chat server (OpenAI, vLLM, llama.cpp,
+//! Ollama, LM Studio): async-openai's request types out, lenient reply types in (via
+//! `create_byot`), retries with backoff honouring Retry-After, a per-request timeout, a
+//! semaphore bounding concurrent requests, and errors that say what to do. Dropping a
+//! `chat` future cancels its request and frees its slot.
+
+mod error;
+pub mod transport;
+mod wire;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_openai::Client;
+use async_openai::config::OpenAIConfig;
+use async_openai::error::OpenAIError;
+use async_openai::types::chat::{
+    ChatCompletionRequestMessage, CreateChatCompletionRequest, ResponseFormat as WireFormat, ResponseFormatJsonSchema,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+
+pub use error::LlmError;
+pub use transport::{HttpFailure, RetryPolicy, Sleeper, TokioSleeper, TransportFailure};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
+
+/// A credential. Its `Debug` and `Display` never show the value, so it cannot leak
+/// into logs, error messages or saved settings.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
+
+/// USD prices per million tokens, for the cost line.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Prices {
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmSettings {
+    /// e.g. `https://api.openai.com/v1` or `http://127.0.0.1:8765/v1`.
+    pub base_url: String,
+    pub model: String,
+    /// `None` sends an empty bearer token (local servers need none).
+    pub api_key: Option<Secret>,
+    /// Per attempt, from sending the request to the last byte of the reply.
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Requests in flight at once, across everything sharing the client.
+    pub concurrency: usize,
+    pub prices: Option<Prices>,
+}
+
+impl Default for LlmSettings {
+    fn default() -> Self {
+        LlmSettings {
+            base_url: DEFAULT_BASE_URL.into(),
+            model: DEFAULT_MODEL.into(),
+            api_key: None,
+            timeout: Duration::from_secs(120),
+            retry: RetryPolicy::default(),
+            concurrency: 4,
+            prices: None,
+        }
+    }
+}
+
+impl LlmSettings {
+    /// The server's host and port, for messages and scorecards (never the whole URL,
+    /// which could carry credentials).
+    pub fn host(&self) -> String {
+        host_of(&self.base_url)
+    }
+}
+
+pub fn host_of(base_url: &str) -> String {
+    match reqwest::Url::parse(base_url) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            _ => base_url.to_owned(),
+        },
+        Err(_) => base_url.to_owned(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub role: Role,
+    pub content: String,
+}
+
+impl ChatMessage {
+    pub fn system(content: impl Into<String>) -> ChatMessage {
+        ChatMessage {
+            role: Role::System,
+            content: content.into(),
+        }
+    }
+    pub fn user(content: impl Into<String>) -> ChatMessage {
+        ChatMessage {
+            role: Role::User,
+            content: content.into(),
+        }
+    }
+    pub fn assistant(content: impl Into<String>) -> ChatMessage {
+        ChatMessage {
+            role: Role::Assistant,
+            content: content.into(),
+        }
+    }
+}
+
+/// The shape asked of the reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseFormat {
+    /// Plain text (an interviewer's reply).
+    Text,
+    /// Any JSON object. `schema` is also sent as `response_format.schema`, which
+    /// llama.cpp-based servers use to constrain output and others ignore.
+    JsonObject { schema: Option<serde_json::Value> },
+    /// OpenAI structured outputs.
+    JsonSchema {
+        name: String,
+        schema: serde_json::Value,
+        strict: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub total_tokens: u64,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: Usage) {
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+        self.total_tokens += other.total_tokens;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    /// `None` when the server reported no usage.
+    pub usage: Option<Usage>,
+    /// The model that answered, as the server names it (falls back to the requested one).
+    pub model: String,
+    pub finish_reason: Option<String>,
+}
+
+pub struct LlmClient {
+    settings: LlmSettings,
+    client: Client<OpenAIConfig>,
+    permits: Arc<Semaphore>,
+    host: String,
+}
+
+impl fmt::Debug for LlmClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LlmClient")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LlmClient {
+    pub fn new(settings: LlmSettings) -> Result<LlmClient, LlmError> {
+        Self::with_sleeper(settings, Arc::new(TokioSleeper))
+    }
+
+    /// A client whose retry waits go through `sleeper` (tests pass one that records
+    /// the delays and returns at once).
+    pub fn with_sleeper(settings: LlmSettings, sleeper: Arc<dyn Sleeper>) -> Result<LlmClient, LlmError> {
+        let url = reqwest::Url::parse(&settings.base_url)
+            .map_err(|e| LlmError::Settings(format!("base URL `{}` is not a URL: {e}", settings.base_url)))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(LlmError::Settings(format!(
+                "base URL `{}` must start with http:// or https://",
+                settings.base_url
+            )));
+        }
+        if settings.model.trim().is_empty() {
+            return Err(LlmError::Settings("the model name is empty; pass --model".into()));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| LlmError::Settings(format!("cannot build the HTTP client: {e}")))?;
+        let transport = transport::RetryTransport::new(http, settings.retry.clone(), sleeper);
+        // Every field is set explicitly, so nothing comes from OPENAI_* variables here.
+        let config = OpenAIConfig::new()
+            .with_api_base(settings.base_url.trim_end_matches('/'))
+            .with_api_key(settings.api_key.as_ref().map_or("", Secret::expose))
+            .with_org_id("")
+            .with_project_id("");
+        let client = Client::with_config(config).with_http_service(transport);
+        let permits = Arc::new(Semaphore::new(settings.concurrency.max(1)));
+        let host = settings.host();
+        Ok(LlmClient {
+            settings,
+            client,
+            permits,
+            host,
+        })
+    }
+
+    pub fn settings(&self) -> &LlmSettings {
+        &self.settings
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// One chat completion. Waits for a free slot first (bounded concurrency).
+    pub async fn chat(&self, messages: &[ChatMessage], format: ResponseFormat) -> Result<Reply, LlmError> {
+        let _permit = self.permits.acquire().await.map_err(|_| LlmError::Other {
+            host: self.host.clone(),
+            detail: "the client was shut down".into(),
+        })?;
+        let body = self.request_body(messages, &format)?;
+        tracing::debug!(host = %self.host, model = %self.settings.model, messages = messages.len(), "chat request");
+        let completion: wire::Completion = self
+            .client
+            .chat()
+            .create_byot(body)
+            .await
+            .map_err(|e| self.map_error(e))?;
+        let choice = completion.choices.into_iter().next().unwrap_or_default();
+        let finish_reason = choice.finish_reason.clone();
+        let message = choice.message.unwrap_or_default();
+        let text = message
+            .text()
+            .filter(|t| !t.trim().is_empty())
+            .or_else(|| message.reasoning_content.clone().filter(|t| !t.trim().is_empty()))
+            .ok_or_else(|| LlmError::Empty {
+                host: self.host.clone(),
+                finish_reason: match (&message.refusal, &finish_reason) {
+                    (Some(refusal), _) => format!("refused: {refusal}"),
+                    (None, Some(reason)) => reason.clone(),
+                    (None, None) => "none".into(),
+                },
+            })?;
+        let usage = completion.usage.and_then(|u| {
+            let (prompt, completion) = (u.prompt_tokens?, u.completion_tokens.unwrap_or(0));
+            Some(Usage {
+                prompt_tokens: prompt,
+                completion_tokens: completion,
+                total_tokens: u.total_tokens.unwrap_or(prompt + completion),
+            })
+        });
+        Ok(Reply {
+            text,
+            usage,
+            model: completion.model.unwrap_or_else(|| self.settings.model.clone()),
+            finish_reason,
+        })
+    }
+
+    fn request_body(&self, messages: &[ChatMessage], format: &ResponseFormat) -> Result<serde_json::Value, LlmError> {
+        let messages = messages
+            .iter()
+            .map(|m| match m.role {
+                Role::System => ChatCompletionRequestMessage::System(m.content.clone().into()),
+                Role::User => ChatCompletionRequestMessage::User(m.content.clone().into()),
+                Role::Assistant => ChatCompletionRequestMessage::Assistant(m.content.clone().into()),
+            })
+            .collect();
+        let response_format = match format {
+            ResponseFormat::Text => None,
+            ResponseFormat::JsonObject { .. } => Some(WireFormat::JsonObject),
+            ResponseFormat::JsonSchema { name, schema, strict } => Some(WireFormat::JsonSchema {
+                json_schema: ResponseFormatJsonSchema {
+                    description: None,
+                    name: name.clone(),
+                    schema: schema.clone(),
+                    strict: Some(*strict),
+                },
+            }),
+        };
+        let request = CreateChatCompletionRequest {
+            model: self.settings.model.clone(),
+            messages,
+            response_format,
+            ..Default::default()
+        };
+        let mut body = serde_json::to_value(&request)
+            .map_err(|e| LlmError::Settings(format!("cannot encode the request: {e}")))?;
+        if let (ResponseFormat::JsonObject { schema: Some(schema) }, Some(format)) =
+            (format, body.get_mut("response_format").and_then(|f| f.as_object_mut()))
+        {
+            format.insert("schema".into(), schema.clone());
+        }
+        Ok(body)
+    }
+
+    fn map_error(&self, error: OpenAIError) -> LlmError {
+        let host = self.host.clone();
+        match error {
+            OpenAIError::Boxed(boxed) => {
+                if let Some(f) = boxed.downcast_ref::<HttpFailure>() {
+                    return match f.status {
+                        401 | 403 => LlmError::Unauthorized { host, status: f.status },
+                        404 => LlmError::NotFound {
+                            host,
+                            detail: f.message.clone(),
+                        },
+                        429 => LlmError::RateLimited {
+                            host,
+                            attempts: f.attempts,
+                            detail: match f.retry_after {
+                                Some(wait) => format!(" (the server asked to wait {} s)", wait.as_secs_f64()),
+                                None => String::new(),
+                            },
+                        },
+                        s if s >= 500 => LlmError::Server {
+                            host,
+                            status: s,
+                            attempts: f.attempts,
+                            detail: f.message.clone(),
+                        },
+                        s => LlmError::Rejected {
+                            host,
+                            status: s,
+                            detail: f.message.clone(),
+                        },
+                    };
+                }
+                if let Some(t) = boxed.downcast_ref::<TransportFailure>() {
+                    return self.map_reqwest(&t.source);
+                }
+                LlmError::Other {
+                    host,
+                    detail: boxed.to_string(),
+                }
+            }
+            OpenAIError::Reqwest(e) => self.map_reqwest(&e),
+            OpenAIError::JSONDeserialize(e, body) => LlmError::Decode {
+                host,
+                detail: format!("{e}; the body starts: {}", crate::text::truncate(&body, 200)),
+            },
+            OpenAIError::ApiError(api) => {
+                let status = api.status_code.as_u16();
+                LlmError::Rejected {
+                    host,
+                    status,
+                    detail: api.api_error.message,
+                }
+            }
+            other => LlmError::Other {
+                host,
+                detail: other.to_string(),
+            },
+        }
+    }
+
+    fn map_reqwest(&self, e: &reqwest::Error) -> LlmError {
+        let host = self.host.clone();
+        if e.is_timeout() {
+            LlmError::Timeout {
+                host,
+                seconds: self.settings.timeout.as_secs().max(1),
+            }
+        } else if e.is_connect() {
+            let mut detail = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(inner) = source {
+                detail = inner.to_string();
+                source = inner.source();
+            }
+            LlmError::Connect { host, detail }
+        } else {
+            LlmError::Other {
+                host,
+                detail: e.to_string(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("sk-live-123");
+        assert_eq!(format!("{s} {s:?}"), "<hidden> <hidden>");
+        let settings = LlmSettings {
+            api_key: Some(s),
+            ..LlmSettings::default()
+        };
+        assert!(!format!("{settings:?}").contains("sk-live"));
+    }
+
+    #[test]
+    fn host_keeps_port_and_drops_path_and_credentials() {
+        assert_eq!(host_of("https://api.openai.com/v1"), "api.openai.com");
+        assert_eq!(host_of("http://user:pw@127.0.0.1:8765/v1"), "127.0.0.1:8765");
+    }
+
+    #[test]
+    fn json_object_carries_the_schema_hint() {
+        let client = LlmClient::new(LlmSettings::default()).expect("client");
+        let schema = serde_json::json!({"type": "object"});
+        let body = client
+            .request_body(
+                &[ChatMessage::user("hi")],
+                &ResponseFormat::JsonObject {
+                    schema: Some(schema.clone()),
+                },
+            )
+            .expect("body");
+        assert_eq!(body["response_format"]["type"], "json_object");
+        assert_eq!(body["response_format"]["schema"], schema);
+        assert_eq!(body["messages"][0]["role"], "user");
+    }
+}

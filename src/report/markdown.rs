@@ -1,0 +1,93 @@
+//! `--format md`: the scorecard as Markdown.
+
+use std::fmt::Write as _;
+
+use super::{fmt_criterion_score, fmt_score, short_hash, usage_line};
+use crate::grade::Scorecard;
+use crate::grade::scorecard::Status;
+
+pub fn to_markdown(card: &Scorecard) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Scorecard: {} (`{}`)\n", card.question.title, card.question.id);
+    let _ = writeln!(s, "- Answer: `{}` ({} words)", card.source, card.answer.words);
+    let _ = writeln!(s, "- Graded by: {}", card.grader.label);
+    let _ = writeln!(
+        s,
+        "- Rubric: `{}` (sha256 `{}`)",
+        card.rubric.id,
+        short_hash(&card.rubric.hash)
+    );
+    if card.grader.samples > 1 {
+        let _ = writeln!(s, "- Samples: {}", card.grader.samples);
+    }
+    if let Some(u) = &card.usage {
+        let _ = writeln!(s, "- Usage: {}", usage_line(u));
+    }
+    if let Status::Unscored { reason } = &card.status {
+        let _ = writeln!(
+            s,
+            "\n**Unscored.** {reason}\n\nNo score was recorded: this says nothing about the answer's quality."
+        );
+        warnings(&mut s, card);
+        return s;
+    }
+    if let Some(o) = &card.overall {
+        let _ = writeln!(
+            s,
+            "\n**Overall {}/{} — {}.** {}",
+            fmt_score((o.score * 100.0).round() / 100.0),
+            o.max,
+            o.band,
+            o.band_meaning
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n| Criterion | Weight | Score | Level |\n| --- | ---: | ---: | --- |"
+    );
+    for c in &card.criteria {
+        let _ = writeln!(
+            s,
+            "| {} | {:.2} | {} | {} |",
+            c.name,
+            c.weight,
+            fmt_criterion_score(c, card.scale.max),
+            c.level
+        );
+    }
+    for c in &card.criteria {
+        let _ = writeln!(s, "\n## {} — {}\n", c.name, fmt_criterion_score(c, card.scale.max));
+        for q in &c.evidence {
+            let _ = writeln!(s, "> {q}\n");
+        }
+        if c.evidence.is_empty() {
+            let _ = writeln!(s, "_No evidence found in the answer._\n");
+        }
+        let _ = writeln!(s, "**Why:** {}\n", c.rationale);
+        let _ = writeln!(s, "**Next:** {}", c.improvement);
+    }
+    if !card.mistakes.is_empty() {
+        let _ = writeln!(s, "\n## Common mistakes\n");
+        for m in &card.mistakes {
+            let _ = writeln!(s, "- **{}**: {}", m.title, m.detail);
+        }
+    }
+    if !card.injection.is_empty() {
+        let _ = writeln!(s, "\n## Text addressed to the grader (ignored)\n");
+        for f in &card.injection {
+            let _ = writeln!(s, "- {}: `{}`", f.kind.describe(), f.text.replace('`', "'"));
+        }
+    }
+    warnings(&mut s, card);
+    s
+}
+
+fn warnings(s: &mut String, card: &Scorecard) {
+    if card.warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n## Warnings\n");
+    for w in &card.warnings {
+        let _ = writeln!(s, "- {}", w.message);
+    }
+}

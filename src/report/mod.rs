@@ -1,0 +1,75 @@
+//! Scorecard rendering: a readable terminal card (coloured on a TTY), Markdown for
+//! notes and pull requests, and JSON for scripts (schema in docs/scorecard-json.md).
+
+mod json;
+mod markdown;
+mod terminal;
+
+use crate::grade::Scorecard;
+
+pub use json::{JSON_SCHEMA_ID, ReviewReport, to_json};
+pub use markdown::to_markdown;
+pub use terminal::to_terminal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A readable scorecard, coloured on a terminal.
+    #[default]
+    Terminal,
+    /// One JSON object with every scorecard (see docs/scorecard-json.md).
+    Json,
+    /// Markdown.
+    Md,
+}
+
+/// Renders every scorecard in the chosen format.
+pub fn render(cards: &[Scorecard], format: OutputFormat, colour: bool) -> String {
+    match format {
+        OutputFormat::Terminal => cards
+            .iter()
+            .map(|c| to_terminal(c, colour))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        OutputFormat::Md => cards.iter().map(to_markdown).collect::<Vec<_>>().join("\n---\n\n"),
+        OutputFormat::Json => to_json(cards),
+    }
+}
+
+/// "2.6" for fractional scores, "3" for whole ones.
+pub fn fmt_score(score: f64) -> String {
+    if (score - score.round()).abs() < 1e-9 {
+        format!("{}", score.round() as i64)
+    } else {
+        format!("{score:.1}")
+    }
+}
+
+/// "3/4" with the spread when several samples were graded: "2.7/4 ± 0.5 [2, 3, 3]".
+pub fn fmt_criterion_score(c: &crate::grade::scorecard::CriterionScore, max: u8) -> String {
+    let mut s = format!("{}/{max}", fmt_score(c.score));
+    if let Some(spread) = &c.spread {
+        let all: Vec<String> = spread.scores.iter().map(|v| fmt_score(*v)).collect();
+        s.push_str(&format!(" ± {:.1} [{}]", spread.stddev, all.join(", ")));
+    }
+    s
+}
+
+pub fn short_hash(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
+}
+
+pub fn usage_line(u: &crate::grade::scorecard::UsageInfo) -> String {
+    let mut s = format!(
+        "{} request{}, {} tokens ({} in / {} out)",
+        u.requests,
+        if u.requests == 1 { "" } else { "s" },
+        u.total_tokens,
+        u.prompt_tokens,
+        u.completion_tokens
+    );
+    match u.cost_usd {
+        Some(cost) => s.push_str(&format!(", ${cost:.4}")),
+        None => s.push_str(", cost unknown (set grader.input_price_per_mtok / output_price_per_mtok)"),
+    }
+    s
+}
