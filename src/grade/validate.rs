@@ -144,6 +144,12 @@ pub fn extract_json(text: &str) -> Result<Value, String> {
         return serde_json::from_str::<Value>(&unfenced[start..=end])
             .map_err(|e| format!("the reply is not valid JSON ({e}); reply with one JSON object only"));
     }
+    if unfenced.contains('{') {
+        return Err(
+            "the reply is not valid JSON (the object is cut off or malformed); reply with one complete JSON object"
+                .into(),
+        );
+    }
     Err(format!(
         "the reply is not JSON (it starts: {:?}); reply with one JSON object only",
         crate::text::truncate(trimmed, 60)

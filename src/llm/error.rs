@@ -27,8 +27,8 @@ pub enum LlmError {
         attempts: u32,
         detail: String,
     },
-    #[error("no reply from {host} within {seconds} s; raise --timeout or check that the server is not overloaded")]
-    Timeout { host: String, seconds: u64 },
+    #[error("no reply from {host} within {} s; raise --timeout or check that the server is not overloaded", .after.as_secs_f64())]
+    Timeout { host: String, after: std::time::Duration },
     #[error("cannot connect to {host} ({detail}); is the server running? check OPENAI_BASE_URL or --base-url")]
     Connect { host: String, detail: String },
     #[error("unreadable reply from {host}: {detail}")]

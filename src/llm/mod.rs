@@ -402,7 +402,7 @@ impl LlmClient {
         if e.is_timeout() {
             LlmError::Timeout {
                 host,
-                seconds: self.settings.timeout.as_secs().max(1),
+                after: self.settings.timeout,
             }
         } else if e.is_connect() {
             let mut detail = e.to_string();
