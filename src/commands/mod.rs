@@ -52,7 +52,8 @@ pub fn sources(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 /// Loads the catalog every command works from; warnings go to stderr, errors stop the run.
 pub fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
     let (files, mut problems) = sources(config);
-    let result = Catalog::load(&files);
+    let cache = crate::catalog::ParseCache::new(config.paths.state_dir.join("parse-cache"));
+    let result = Catalog::load_cached(&files, &cache);
     match result {
         Ok(catalog) if problems.is_empty() => {
             for warning in &catalog.warnings {
