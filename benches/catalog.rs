@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::process::Command;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sdcoach::catalog::{Catalog, FileKind, Origin, SourceFile, source};
+use sdcoach::catalog::{Catalog, FileKind, Origin, ParseCache, SourceFile, source};
 
 /// 10 bank files of 1,000 questions each, copies of the fixture question with fresh ids.
 fn generated_banks() -> Vec<SourceFile> {
@@ -28,19 +28,35 @@ fn generated_banks() -> Vec<SourceFile> {
 }
 
 fn bench(c: &mut Criterion) {
+    let cache_dir = tempfile::tempdir().expect("temp dir");
+    let cache = ParseCache::new(cache_dir.path().to_owned());
+
     let shipped = source::shipped();
-    c.bench_function("load + validate shipped data", |b| {
+    c.bench_function("load + validate shipped data (YAML parse)", |b| {
         b.iter(|| Catalog::load(black_box(&shipped)).expect("shipped data is valid"))
+    });
+    Catalog::load_cached(&shipped, &cache).expect("warms the cache");
+    c.bench_function("load + validate shipped data (parse cache warm)", |b| {
+        b.iter(|| Catalog::load_cached(black_box(&shipped), &cache).expect("shipped data is valid"))
     });
 
     let mut big = source::shipped();
     big.extend(generated_banks());
     let mut group = c.benchmark_group("large banks");
-    group.sample_size(20);
-    group.bench_function("load + validate 10,000 generated questions", |b| {
+    group.sample_size(10);
+    group.bench_function("load + validate 10,000 generated questions (YAML parse)", |b| {
+        b.iter(|| assert!(Catalog::load(black_box(&big)).expect("valid").questions.len() >= 10_000))
+    });
+    Catalog::load_cached(&big, &cache).expect("warms the cache");
+    group.bench_function("load + validate 10,000 generated questions (parse cache warm)", |b| {
         b.iter(|| {
-            let catalog = Catalog::load(black_box(&big)).expect("generated data is valid");
-            assert!(catalog.questions.len() >= 10_000);
+            assert!(
+                Catalog::load_cached(black_box(&big), &cache)
+                    .expect("valid")
+                    .questions
+                    .len()
+                    >= 10_000
+            )
         })
     });
     group.finish();

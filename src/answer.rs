@@ -9,6 +9,10 @@ use crate::rubric::Format;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transcript {
     pub sections: Vec<Section>,
+    /// What the interviewer said during a session (answers to questions, follow-up
+    /// pushes): context for an LLM grader, never the candidate's evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interviewer: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,14 +37,15 @@ impl Section {
 
 impl Transcript {
     pub fn new(sections: Vec<Section>) -> Transcript {
-        Transcript { sections }
+        Transcript {
+            sections,
+            interviewer: Vec::new(),
+        }
     }
 
     /// One unheaded section holding all of `text`: graded as a whole.
     pub fn whole(text: impl Into<String>) -> Transcript {
-        Transcript {
-            sections: vec![Section::new(None, "", text)],
-        }
+        Transcript::new(vec![Section::new(None, "", text)])
     }
 
     /// Splits Markdown at `##` headings. A heading that names a phase of `format` (its id,
@@ -70,7 +75,7 @@ impl Transcript {
             }
         }
         push_section(&mut sections, current);
-        Transcript { sections }
+        Transcript::new(sections)
     }
 
     /// All the text, sections separated by blank lines.

@@ -8,6 +8,7 @@ use clap_complete::Shell;
 use crate::bank::Difficulty;
 use crate::grade::GraderMode;
 use crate::report::OutputFormat;
+use crate::session::{DrillKind, Persona};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,6 +66,23 @@ base URL the deterministic offline grader is used. Exit codes: 0 graded, 2 usage
 was unavailable and --no-fallback forbade the offline grader."
     )]
     Review(ReviewArgs),
+    /// Run a timed mock interview in the terminal: six-axis characterisation, shape, design, deep dives with
+    /// follow-ups, failure modes, wrap-up; then a scorecard.
+    #[command(
+        long_about = "Run a timed mock interview (45 minutes by default) in a full-screen terminal UI.\n\n\
+Phases: characterise (the six-axis worksheet), scope & estimate, architecture (choose the shape, draw the data flow), \
+deep dives (the interviewer pushes follow-ups), failure & operations, wrap-up. Ask the interviewer a clarifying \
+question with ^O or a line starting with `?`. Everything is saved as you type; ^C saves and quits, and \
+`sdcoach resume` continues. At the end the answer is graded (offline without an API key).\n\n\
+With --plain, or when stdin/stdout is not a terminal, the same session runs as line prompts."
+    )]
+    Mock(MockArgs),
+    /// A short timed drill on one skill: the six axes, the shape choice, one phase, or a follow-up push.
+    Drill(DrillArgs),
+    /// Continue an unfinished session (the newest one by default).
+    Resume(ResumeArgs),
+    /// Grade a saved session again (e.g. with the LLM grader, or after a grader failure).
+    Regrade(RegradeArgs),
     /// Print a shell completion script: `sdcoach completions bash > ~/.local/share/bash-completion/completions/sdcoach`.
     Completions {
         #[arg(value_enum)]
@@ -181,4 +199,99 @@ impl From<GraderModeArg> for GraderMode {
             GraderModeArg::Offline => GraderMode::Offline,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// The question id (see `sdcoach list`); a random one when omitted.
+    pub id: Option<String>,
+    /// Pick the random question from this topic.
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Scale the phase budgets to this many minutes in all (default: the format's 45).
+    #[arg(long, value_name = "MIN", value_parser = parse_minutes)]
+    pub minutes: Option<f64>,
+    /// How the interviewer behaves: tone, and how hard and often it pushes follow-ups.
+    #[arg(long, value_enum, default_value_t = Persona::Neutral)]
+    pub persona: Persona,
+    /// Line prompts instead of the full-screen UI (automatic when not on a terminal).
+    #[arg(long)]
+    pub plain: bool,
+    #[command(flatten)]
+    pub grader: GraderArgs,
+}
+
+fn parse_minutes(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(m) if (1.0..=240.0).contains(&m) => Ok(m),
+        _ => Err("give the minutes as a number from 1 to 240".into()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DrillKindArg {
+    /// Characterise a question on the six axes (5 min).
+    Axes,
+    /// Choose the architecture shape and defend it (4 min).
+    Shape,
+    /// One phase of the mock on its own budget (--phase, default architecture).
+    Phase,
+    /// Answer one interviewer push (5 min).
+    Followup,
+}
+
+impl From<DrillKindArg> for DrillKind {
+    fn from(k: DrillKindArg) -> Self {
+        match k {
+            DrillKindArg::Axes => DrillKind::Axes,
+            DrillKindArg::Shape => DrillKind::Shape,
+            DrillKindArg::Phase => DrillKind::Phase,
+            DrillKindArg::Followup => DrillKind::Followup,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// Which skill to drill.
+    #[arg(long, value_enum)]
+    pub kind: DrillKindArg,
+    /// The question id; a random one when omitted.
+    pub id: Option<String>,
+    /// Pick the random question from this topic.
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// For --kind phase: the phase id (characterise, scope, architecture, deep-dives, operations, wrap-up).
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// Override the drill's minutes.
+    #[arg(long, value_name = "MIN", value_parser = parse_minutes)]
+    pub minutes: Option<f64>,
+    #[arg(long, value_enum, default_value_t = Persona::Neutral)]
+    pub persona: Persona,
+    #[arg(long)]
+    pub plain: bool,
+    #[command(flatten)]
+    pub grader: GraderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The session id (or a unique prefix) from `sdcoach history`; the newest unfinished one when omitted.
+    pub session: Option<String>,
+    #[arg(long)]
+    pub plain: bool,
+    #[command(flatten)]
+    pub grader: GraderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RegradeArgs {
+    /// The session id (or a unique prefix) from `sdcoach history`.
+    pub session: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Terminal)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub grader: GraderArgs,
 }

@@ -1,7 +1,8 @@
 //! sdcoach: practise generative-AI system design interviews.
 //!
 //! Data flows one way: `cli` → `config` → `catalog` (banks, rubrics, formats; loaded and
-//! cross-checked) → the commands.
+//! cross-checked) → `session` (a pure state machine, driven by `tui` or `plain`) →
+//! `grade` (offline or LLM; a `Scorecard`) → `store` (sessions on disk) → `report`.
 
 #![forbid(unsafe_code)]
 
@@ -20,7 +21,11 @@ pub mod interviewer;
 pub mod llm;
 pub mod logging;
 pub mod paths;
+pub mod plain;
+pub mod practice;
 pub mod report;
 pub mod rubric;
 pub mod session;
+pub mod store;
 pub mod text;
+pub mod tui;

@@ -1,6 +1,7 @@
 //! The loaded, cross-checked set of questions, rubrics, formats, axes and shapes that
 //! every command works from.
 
+mod cache;
 mod check;
 pub mod locate;
 mod parse;
@@ -15,6 +16,7 @@ use crate::bank::Question;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::rubric::{AxisInfo, Format, Rubric, Shape};
 
+pub use cache::ParseCache;
 pub use source::{FileKind, Origin, SourceFile};
 
 /// A rubric with the file it came from and a hash of that file's content, so scores
@@ -42,8 +44,12 @@ impl Catalog {
     /// Parses and cross-checks `sources`. Every error of every file is returned, not only
     /// the first.
     pub fn load(sources: &[SourceFile]) -> Result<Catalog, Diagnostics> {
-        let parsed = parse::parse_all(sources);
-        check::merge_and_check(parsed)
+        check::merge_and_check(parse::parse_all(sources, None))
+    }
+
+    /// As `load`, reading files that parsed cleanly before from `cache`.
+    pub fn load_cached(sources: &[SourceFile], cache: &ParseCache) -> Result<Catalog, Diagnostics> {
+        check::merge_and_check(parse::parse_all(sources, Some(cache)))
     }
 
     /// The shipped data alone.

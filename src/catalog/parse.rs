@@ -1,12 +1,16 @@
 //! Turns each source file into typed data, or into a diagnostic at the exact spot the
 //! YAML parser gave up.
 
+use serde::{Deserialize, Serialize};
+
 use crate::bank::BankFile;
 use crate::diagnostic::Diagnostic;
 use crate::rubric::{FormatsFile, Rubric};
 
+use super::cache::ParseCache;
 use super::source::{FileKind, SourceFile};
 
+#[derive(Serialize, Deserialize)]
 pub enum Content {
     Bank(BankFile),
     Rubric(Box<Rubric>),
@@ -18,14 +22,41 @@ pub struct Parsed<'a> {
     pub content: Result<Content, Diagnostic>,
 }
 
-pub fn parse_all(sources: &[SourceFile]) -> Vec<Parsed<'_>> {
-    sources
-        .iter()
-        .map(|source| Parsed {
+/// Parses every source, in order. Large inputs are split across the machine's cores.
+pub fn parse_all<'a>(sources: &'a [SourceFile], cache: Option<&ParseCache>) -> Vec<Parsed<'a>> {
+    const PARALLEL_ABOVE_BYTES: usize = 1 << 20;
+    let total: usize = sources.iter().map(|s| s.text.len()).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sources.len());
+    if total < PARALLEL_ABOVE_BYTES || threads < 2 {
+        return sources.iter().map(|source| parse_one(source, cache)).collect();
+    }
+    let chunk = sources.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = sources
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|source| parse_one(source, cache)).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
+fn parse_one<'a>(source: &'a SourceFile, cache: Option<&ParseCache>) -> Parsed<'a> {
+    if let Some(content) = cache.and_then(|c| c.get(source)) {
+        return Parsed {
             source,
-            content: parse(source),
-        })
-        .collect()
+            content: Ok(content),
+        };
+    }
+    let content = parse(source);
+    if let (Some(cache), Ok(parsed)) = (cache, &content) {
+        cache.put(source, parsed);
+    }
+    Parsed { source, content }
 }
 
 fn parse(source: &SourceFile) -> Result<Content, Diagnostic> {

@@ -15,6 +15,7 @@ pub enum Origin {
 
 /// What a file holds, decided by where it lives or, for a loose file, by its top-level keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum FileKind {
     Bank,
     Rubric,

@@ -1,6 +1,7 @@
 //! One file per subcommand; each takes the resolved `Config` and returns an exit code.
 
 mod list;
+mod practise;
 mod review;
 mod show;
 mod validate;
@@ -22,6 +23,10 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&args, &load_catalog(&config)?),
         Command::Validate(args) => validate::run(&args, &config),
         Command::Review(args) => review::run(&args, &config, cli.global.verbose),
+        Command::Mock(args) => with_log(&config, cli.global.verbose, || practise::mock(&args, &config)),
+        Command::Drill(args) => with_log(&config, cli.global.verbose, || practise::drill(&args, &config)),
+        Command::Resume(args) => with_log(&config, cli.global.verbose, || practise::resume(&args, &config)),
+        Command::Regrade(args) => with_log(&config, cli.global.verbose, || practise::regrade(&args, &config)),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "sdcoach", &mut out);
@@ -47,7 +52,8 @@ pub fn sources(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 /// Loads the catalog every command works from; warnings go to stderr, errors stop the run.
 pub fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
     let (files, mut problems) = sources(config);
-    let result = Catalog::load(&files);
+    let cache = crate::catalog::ParseCache::new(config.paths.state_dir.join("parse-cache"));
+    let result = Catalog::load_cached(&files, &cache);
     match result {
         Ok(catalog) if problems.is_empty() => {
             for warning in &catalog.warnings {
@@ -77,4 +83,10 @@ pub fn find_question<'a>(catalog: &'a Catalog, id: &str) -> anyhow::Result<&'a c
         };
         usage(format!("no question with id `{id}`; {hint}"))
     })
+}
+
+/// Runs `f` with file logging on (never to the terminal the TUI draws on).
+fn with_log(config: &Config, verbose: u8, f: impl FnOnce() -> anyhow::Result<ExitCode>) -> anyhow::Result<ExitCode> {
+    let _guard = crate::logging::init(&config.paths.log_dir(), verbose);
+    f()
 }

@@ -150,7 +150,10 @@ pub fn redact(transcript: &Transcript) -> Transcript {
             }
         })
         .collect();
-    Transcript { sections }
+    Transcript {
+        sections,
+        interviewer: transcript.interviewer.clone(),
+    }
 }
 
 #[cfg(test)]

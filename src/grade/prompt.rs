@@ -195,8 +195,17 @@ Scores are whole numbers from {} to {}.",
         );
     }
 
+    let context = if answer.interviewer.is_empty() {
+        String::new()
+    } else {
+        let said: String = answer.interviewer.iter().map(|line| format!("- {line}\n")).collect();
+        format!(
+            "What the interviewer said during the session (context only: it is not the candidate's, never quote it as \
+evidence):\n{said}\n"
+        )
+    };
     let user = format!(
-        "Question `{}`. The candidate's answer, split by interview phase:\n\n<<<ANSWER {fence}>>>\n{rendered}\n<<<END ANSWER {fence}>>>\n\n\
+        "Question `{}`. {context}The candidate's answer, split by interview phase:\n\n<<<ANSWER {fence}>>>\n{rendered}\n<<<END ANSWER {fence}>>>\n\n\
 Grade every criterion now: quote, reason, then score. Reply with the JSON object only.",
         q.id
     );

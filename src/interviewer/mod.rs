@@ -2,8 +2,10 @@
 //! follow-ups. Offline it works from the bank; with an LLM configured, the same calls are
 //! answered by the model, grounded only in those facts.
 
+mod live;
 mod matching;
 mod offline;
 
+pub use live::Interviewer;
 pub use matching::best_clarification;
 pub use offline::OfflineInterviewer;

@@ -1,0 +1,263 @@
+//! The same session as line prompts, for scripts, pipes and screen readers. Every line is
+//! an event; commands start with `/`, questions with `?`.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+use crate::axis::Axis;
+use crate::bank::Question;
+use crate::catalog::Catalog;
+use crate::grade::{Grader, Scorecard};
+use crate::interviewer::Interviewer;
+use crate::practice::grade_session;
+use crate::session::clock::{Clock, format_ms};
+use crate::session::{Effect, Event, Field, LogKind, PhaseTool, Session};
+use crate::store::{Record, Store, utc_now};
+
+const HELP: &str = "Type your answer for the current phase, line by line.
+  ?QUESTION        ask the interviewer a clarifying question
+  AXIS: TEXT       fill the six-axis worksheet (quality_vs_speed, scale, freshness,
+                   personalisation, failure_tolerance, compliance; or their names)
+  /shape ID REASON choose the architecture shape (/shapes lists them)
+  /next /prev /go N  move between phases      /followup  ask for a follow-up now
+  /pause           pause or resume the clock   /status    time and phase
+  /done            finish and grade            /quit      save and leave (resume later)";
+
+pub struct PlainLaunch {
+    pub catalog: Arc<Catalog>,
+    pub question: Arc<Question>,
+    pub record: Record,
+    pub store: Store,
+    pub grader: Arc<dyn Grader>,
+    pub interviewer: Interviewer,
+    pub clock: Arc<dyn Clock>,
+}
+
+fn say(out: &mut impl Write, text: &str) {
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+}
+
+fn status(session: &Session, now: u64) -> String {
+    let p = session.phase();
+    format!(
+        "[{}/{} total · {} {}/{}]",
+        format_ms(session.elapsed_at(now)),
+        format_ms(session.total_budget_ms()),
+        p.name,
+        format_ms(session.phase_spent_at(now)),
+        format_ms(p.budget_ms)
+    )
+}
+
+fn axis_named(catalog: &Catalog, name: &str) -> Option<Axis> {
+    let name = name.trim().to_lowercase();
+    Axis::ALL
+        .into_iter()
+        .find(|a| a.key() == name || catalog.axes.get(*a).name.to_lowercase() == name)
+}
+
+/// Turns one typed line into session events; `None` means save and leave.
+fn events_for(line: &str, session: &Session, now: u64, catalog: &Catalog, out: &mut impl Write) -> Option<Vec<Event>> {
+    let trimmed = line.trim();
+    if let Some(question) = trimmed.strip_prefix('?') {
+        return Some(vec![Event::Ask(question.to_owned())]);
+    }
+    if let Some(command) = trimmed.strip_prefix('/') {
+        let (word, rest) = command.split_once(' ').unwrap_or((command, ""));
+        if word == "quit" {
+            return None;
+        }
+        return Some(match word {
+            "next" => vec![Event::Next],
+            "prev" | "previous" => vec![Event::Previous],
+            "go" => match rest.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => vec![Event::GoTo(n - 1)],
+                _ => {
+                    say(out, "usage: /go N (1-based phase number)");
+                    vec![]
+                }
+            },
+            "followup" | "follow-up" => vec![Event::RequestFollowUp],
+            "pause" => vec![Event::TogglePause],
+            "done" | "finish" => vec![Event::Finish],
+            "shape" => {
+                let (id, reason) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
+                if catalog.shape(id).is_none() {
+                    let ids: Vec<&str> = catalog.shapes.iter().map(|s| s.id.as_str()).collect();
+                    say(out, &format!("unknown shape `{id}`; shapes: {}", ids.join(", ")));
+                    return Some(vec![]);
+                }
+                vec![
+                    Event::ChooseShape(id.to_owned()),
+                    Event::Edit(Field::ShapeReason, reason.trim().to_owned()),
+                ]
+            }
+            "shapes" => {
+                for s in &catalog.shapes {
+                    say(out, &format!("  {:<18} {}", s.id, s.when));
+                }
+                vec![]
+            }
+            "status" => {
+                say(out, &status(session, now));
+                vec![]
+            }
+            "help" => {
+                say(out, HELP);
+                vec![]
+            }
+            _ => {
+                say(out, &format!("unknown command /{word}; /help lists them"));
+                vec![]
+            }
+        });
+    }
+    if session.phase().tool() == PhaseTool::Worksheet
+        && let Some((name, text)) = trimmed.split_once(':')
+        && let Some(axis) = axis_named(catalog, name)
+    {
+        return Some(vec![Event::Edit(Field::Axis(axis), text.trim().to_owned())]);
+    }
+    let index = session.current;
+    let mut text = session.phases[index].text.clone();
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(line.trim_end());
+    Some(vec![Event::Edit(Field::Phase(index), text)])
+}
+
+/// Runs a session on stdin/stdout. Returns the saved record and, when graded, the card.
+pub async fn run_plain(launch: PlainLaunch) -> anyhow::Result<(Record, Option<Scorecard>)> {
+    let PlainLaunch {
+        catalog,
+        question,
+        mut record,
+        store,
+        grader,
+        interviewer,
+        clock,
+    } = launch;
+    let mut session = record
+        .session
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("record {} holds no session", record.id))?;
+    let mut out = std::io::stdout();
+    say(
+        &mut out,
+        &format!(
+            "{}  [{}] · {} · {}",
+            question.title,
+            question.id,
+            session.mode.label(),
+            format_ms(session.total_budget_ms())
+        ),
+    );
+    say(&mut out, &crate::text::wrap(&question.prompt, 88, "  "));
+    say(&mut out, "Type /help for commands. Your answer is saved as you go.\n");
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut shown_log = 0usize;
+    let mut shown_phase = usize::MAX;
+    let mut card = None;
+    loop {
+        if session.current != shown_phase {
+            shown_phase = session.current;
+            let p = session.phase();
+            say(
+                &mut out,
+                &format!(
+                    "── Phase {}/{}: {} ({}) — {}",
+                    session.current + 1,
+                    session.phases.len(),
+                    p.name,
+                    format_ms(p.budget_ms),
+                    p.covers
+                ),
+            );
+        }
+        for entry in &session.log[shown_log..] {
+            let who = match entry.kind {
+                LogKind::Question => "you asked",
+                LogKind::Nudge => "clock",
+                LogKind::FollowUp => "interviewer (follow-up)",
+                _ => "interviewer",
+            };
+            say(&mut out, &format!("{who}: {}", entry.text));
+        }
+        shown_log = session.log.len();
+        let events = tokio::select! {
+            line = lines.next_line() => match line? {
+                Some(line) => events_for(&line, &session, clock.now_ms(), &catalog, &mut out),
+                // End of input: the script is done, so is the interview.
+                None => Some(vec![Event::Finish]),
+            },
+            _ = tick.tick() => Some(vec![Event::Tick]),
+        };
+        let Some(events) = events else {
+            record.session = Some(session.clone());
+            record.updated_at = utc_now().rfc3339();
+            store.save(&record)?;
+            break;
+        };
+        let mut effects = Vec::new();
+        for event in events {
+            effects.extend(session.update(event, clock.now_ms()));
+        }
+        let mut grade_now = false;
+        for effect in effects {
+            match effect {
+                Effect::Save => {
+                    record.session = Some(session.clone());
+                    record.updated_at = utc_now().rfc3339();
+                    match store.save(&record) {
+                        Ok(_) => {
+                            session.update(Event::Saved, clock.now_ms());
+                        }
+                        Err(e) => say(&mut out, &format!("warning: could not save: {e}")),
+                    }
+                }
+                Effect::Answer { question: asked } => {
+                    let text = interviewer.answer(&asked).await;
+                    session.update(Event::Answered(text), clock.now_ms());
+                }
+                Effect::PushFollowUp { next_unused } => {
+                    let written = session
+                        .phases
+                        .iter()
+                        .map(|p| p.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n\n");
+                    let (index, text) = interviewer.follow_up(next_unused, &written).await;
+                    session.update(Event::FollowUpPushed { text, index }, clock.now_ms());
+                }
+                Effect::Grade => grade_now = true,
+            }
+        }
+        if grade_now {
+            for entry in &session.log[shown_log..] {
+                say(&mut out, &format!("clock: {}", entry.text));
+            }
+            eprintln!("grading with {}…", grader.info().label);
+            let graded = grade_session(
+                catalog.clone(),
+                question.clone(),
+                session.clone(),
+                grader.clone(),
+                record.id.clone(),
+            )
+            .await;
+            record.scorecards.push(graded.clone());
+            record.session = Some(session.clone());
+            record.updated_at = utc_now().rfc3339();
+            store.save(&record)?;
+            card = Some(graded);
+            break;
+        }
+    }
+    Ok((record, card))
+}

@@ -1,0 +1,11 @@
+//! A practice run from start to scorecard, shared by the TUI, the plain line mode,
+//! `resume` and `regrade`: choosing the question, planning the phases, turning the
+//! session into a transcript, and grading it with the right rubric.
+
+mod grading;
+mod setup;
+mod transcript;
+
+pub use grading::{grade_session, rubric_for};
+pub use setup::{PracticeRequest, choose_question, new_record};
+pub use transcript::transcript_of;

@@ -1,0 +1,197 @@
+//! The event loop: terminal events, a tick, background messages and signals in; session
+//! effects performed (save, ask the interviewer, grade); a frame drawn after each.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::bank::Question;
+use crate::catalog::Catalog;
+use crate::grade::{Grader, Scorecard};
+use crate::interviewer::Interviewer;
+use crate::practice::grade_session;
+use crate::session::clock::Clock;
+use crate::session::{Effect, Event};
+use crate::store::{Record, Store, utc_now};
+
+use super::app::{App, Screen};
+use super::draw::draw;
+
+/// Everything a TUI session needs.
+pub struct Launch {
+    pub catalog: Arc<Catalog>,
+    pub question: Arc<Question>,
+    pub record: Record,
+    pub store: Store,
+    pub grader: Arc<dyn Grader>,
+    pub interviewer: Interviewer,
+    pub clock: Arc<dyn Clock>,
+}
+
+enum Msg {
+    Answered(String),
+    FollowUp(Option<usize>, String),
+    Graded(Box<Scorecard>),
+}
+
+/// Saves the record with the app's current session; reports failure in the notice line.
+fn save(app: &mut App, record: &mut Record, store: &Store) {
+    record.session = Some(app.session.clone());
+    record.updated_at = utc_now().rfc3339();
+    match store.save(record) {
+        Ok(_) => {
+            app.dispatch(Event::Saved);
+            if app.notice.as_deref().is_some_and(|n| n.starts_with("could not save")) {
+                app.notice = None;
+            }
+        }
+        Err(e) => {
+            tracing::error!("autosave failed: {e}");
+            app.notice = Some(format!("could not save: {e}"));
+        }
+    }
+}
+
+/// Runs the session in the terminal until the user quits or sees the results. Returns the
+/// final record (saved).
+pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
+    let Launch {
+        catalog,
+        question,
+        mut record,
+        store,
+        grader,
+        interviewer,
+        clock,
+    } = launch;
+    let session = record
+        .session
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("record {} holds no session", record.id))?;
+    let grader_label = grader.info().label;
+    let mut app = App::new(&catalog, &question, session, record.id.clone(), grader_label);
+    app.now = clock.now_ms();
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut grading: Option<tokio::task::JoinHandle<()>> = None;
+    let mut terminal = ratatui::try_init()?;
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    #[cfg(unix)]
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+
+    let result: anyhow::Result<()> = async {
+        loop {
+            app.now = clock.now_ms();
+            terminal.draw(|frame| draw(frame, &app))?;
+            #[cfg(unix)]
+            let signal = async {
+                tokio::select! {
+                    _ = sigterm.recv() => {},
+                    _ = sighup.recv() => {},
+                }
+            };
+            #[cfg(not(unix))]
+            let signal = std::future::pending::<()>();
+            let effects = tokio::select! {
+                maybe = events.next() => match maybe {
+                    Some(Ok(TermEvent::Key(key))) if key.kind == KeyEventKind::Press => {
+                        app.now = clock.now_ms();
+                        app.on_key(key)
+                    }
+                    Some(Ok(TermEvent::Paste(text))) => {
+                        app.now = clock.now_ms();
+                        let field = app.focus;
+                        app.editors.get_mut(field).insert_str(&text);
+                        let text = app.editors.text(field);
+                        app.dispatch(Event::Edit(field, text))
+                    }
+                    Some(Ok(_)) => Vec::new(),
+                    Some(Err(e)) => return Err(e.into()),
+                    None => break,
+                },
+                _ = tick.tick() => {
+                    app.now = clock.now_ms();
+                    app.dispatch(Event::Tick)
+                }
+                Some(msg) = rx.recv() => {
+                    app.now = clock.now_ms();
+                    match msg {
+                        Msg::Answered(text) => app.dispatch(Event::Answered(text)),
+                        Msg::FollowUp(index, text) => app.dispatch(Event::FollowUpPushed { text, index }),
+                        Msg::Graded(card) => {
+                            record.scorecards.push((*card).clone());
+                            save(&mut app, &mut record, &store);
+                            app.screen = Screen::Results { card, scroll: 0 };
+                            Vec::new()
+                        }
+                    }
+                }
+                () = signal => {
+                    tracing::info!("terminated by a signal; saving");
+                    save(&mut app, &mut record, &store);
+                    break;
+                }
+            };
+            for effect in effects {
+                match effect {
+                    Effect::Save => save(&mut app, &mut record, &store),
+                    Effect::Answer { question: asked } => {
+                        let interviewer = interviewer.clone();
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            let _ = tx.send(Msg::Answered(interviewer.answer(&asked).await));
+                        });
+                    }
+                    Effect::PushFollowUp { next_unused } => {
+                        let interviewer = interviewer.clone();
+                        let tx = tx.clone();
+                        let written = app
+                            .session
+                            .phases
+                            .iter()
+                            .map(|p| p.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join("\n\n");
+                        tokio::spawn(async move {
+                            let (index, text) = interviewer.follow_up(next_unused, &written).await;
+                            let _ = tx.send(Msg::FollowUp(index, text));
+                        });
+                    }
+                    Effect::Grade => {
+                        app.screen = Screen::Grading { since: app.now };
+                        let (catalog, question, grader, tx) =
+                            (catalog.clone(), question.clone(), grader.clone(), tx.clone());
+                        let (session, source) = (app.session.clone(), record.id.clone());
+                        grading = Some(tokio::spawn(async move {
+                            let card = grade_session(catalog, question, session, grader, source).await;
+                            let _ = tx.send(Msg::Graded(Box::new(card)));
+                        }));
+                    }
+                }
+            }
+            if app.quit {
+                if matches!(app.screen, Screen::Interview) {
+                    save(&mut app, &mut record, &store);
+                }
+                break;
+            }
+        }
+        Ok(())
+    }
+    .await;
+
+    if let Some(task) = grading.take() {
+        task.abort();
+    }
+    ratatui::try_restore()?;
+    result?;
+    record.session = Some(app.session.clone());
+    Ok(record)
+}

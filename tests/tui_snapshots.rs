@@ -1,0 +1,188 @@
+//! Every screen drawn on a fixed-size test terminal at 80×24 and 120×40, compared with
+//! reviewed snapshots.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use sdcoach::catalog::Catalog;
+use sdcoach::grade::{GradeRequest, Grader, OfflineGrader};
+use sdcoach::practice::{PracticeRequest, new_record, transcript_of};
+use sdcoach::session::{Event, Mode, Persona};
+use sdcoach::store::UtcTime;
+use sdcoach::tui::app::{App, Overlay, Screen};
+use sdcoach::tui::draw::draw;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn catalog() -> Catalog {
+    Catalog::shipped().expect("shipped data loads")
+}
+
+fn app<'a>(catalog: &'a Catalog) -> App<'a> {
+    let question = catalog.question("openai-api").unwrap();
+    let request = PracticeRequest {
+        question: Some("openai-api".into()),
+        topic: None,
+        mode: Mode::Mock,
+        phase: None,
+        minutes: None,
+        persona: Persona::Neutral,
+    };
+    let record = new_record(catalog, question, &request, UtcTime::from_unix(1_795_250_000)).unwrap();
+    App::new(
+        catalog,
+        question,
+        record.session.unwrap(),
+        record.id,
+        "offline heuristic".into(),
+    )
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let key = if c == '\n' {
+            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)
+        } else {
+            KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+        };
+        app.on_key(key);
+    }
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn tab(app: &mut App) {
+    app.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+}
+
+fn render(app: &App, (w, h): (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// Draws a freshly built app at each size: editors remember their scroll position
+/// between draws, so each size gets its own.
+fn snap(name: &str, build: impl Fn(&Catalog) -> App<'_>) {
+    let catalog = catalog();
+    for size in SIZES {
+        let app = build(&catalog);
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), render(&app, size));
+    }
+}
+
+/// A session some minutes in, with worksheet entries and an interviewer exchange.
+fn characterise_in_progress(catalog: &Catalog) -> App<'_> {
+    let mut app = app(catalog);
+    app.now = 0;
+    app.dispatch(Event::Tick);
+    typed(&mut app, "p95 TTFT < 1.5 s flagship; 40 tok/s");
+    tab(&mut app);
+    typed(&mut app, "20k req/s peak, 1.5k-token prompts");
+    app.now = 150_000;
+    app.dispatch(Event::Ask("What peak load should we plan for?".into()));
+    app.dispatch(Event::Answered("20k requests/s at peak across all models.".into()));
+    app
+}
+
+#[test]
+fn characterise_with_the_worksheet() {
+    snap("characterise", characterise_in_progress);
+}
+
+#[test]
+fn architecture_with_the_shape_choice_and_an_overrun_clock() {
+    snap("architecture", architecture);
+}
+
+fn architecture(catalog: &Catalog) -> App<'_> {
+    let mut app = characterise_in_progress(catalog);
+    app.now = 540_000; // 9 minutes into characterise: 2 over budget, nudged.
+    app.dispatch(Event::Tick);
+    ctrl(&mut app, 'n');
+    ctrl(&mut app, 'n');
+    ctrl(&mut app, 's');
+    app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    typed(&mut app, "multi-tenant serving: the product is the serving layer");
+    tab(&mut app);
+    typed(
+        &mut app,
+        "SDK -> gateway (auth, rate limit) -> router -> model pool -> SSE stream back",
+    );
+    app
+}
+
+#[test]
+fn the_shape_picker_and_help_overlays() {
+    fn with(catalog: &Catalog, overlay: Overlay) -> App<'_> {
+        let mut app = characterise_in_progress(catalog);
+        app.overlay = Some(overlay);
+        app
+    }
+    snap("shape_picker", |c| with(c, Overlay::ShapePicker { selected: 5 }));
+    snap("help", |c| with(c, Overlay::Help));
+    snap("confirm_quit", |c| with(c, Overlay::ConfirmQuit));
+}
+
+#[test]
+fn deep_dives_with_a_follow_up_and_paused() {
+    snap("deep_dives_paused", deep_dives_paused);
+}
+
+fn deep_dives_paused(catalog: &Catalog) -> App<'_> {
+    let mut app = characterise_in_progress(catalog);
+    app.dispatch(Event::GoTo(3));
+    app.dispatch(Event::FollowUpPushed {
+        text: "A GPU node dies mid-stream. What does the user see?".into(),
+        index: Some(0),
+    });
+    typed(&mut app, "Continuous batching with paged KV cache: 320 KB/token.\n");
+    app.dispatch(Event::TogglePause);
+    app
+}
+
+#[test]
+fn grading_and_results_screens() {
+    snap("grading", |catalog| {
+        let mut app = characterise_in_progress(catalog);
+        app.screen = Screen::Grading { since: 150_000 };
+        app.now = 153_400;
+        app
+    });
+    snap("results", |catalog| {
+        let mut app = characterise_in_progress(catalog);
+        let transcript = transcript_of(&app.session, catalog);
+        let request = GradeRequest::from_catalog(catalog, app.question, &transcript, "snapshot").unwrap();
+        let card = futures::executor::block_on(OfflineGrader.grade(&request));
+        app.screen = Screen::Results {
+            card: Box::new(card),
+            scroll: 0,
+        };
+        app
+    });
+}
+
+#[test]
+fn a_too_small_terminal_says_so() {
+    let catalog = catalog();
+    let app = app(&catalog);
+    insta::assert_snapshot!("too_small", render(&app, (50, 12)));
+}
+
+#[test]
+fn a_question_line_is_asked_not_kept_in_the_answer() {
+    let catalog = catalog();
+    let mut app = app(&catalog);
+    tab(&mut app); // skip to scale
+    for _ in 0..5 {
+        tab(&mut app);
+    }
+    typed(&mut app, "first line\n? how many tenants are there\n");
+    let effects_text = app.session.phases[0].text.clone();
+    assert_eq!(effects_text, "first line");
+    assert!(app.session.log.iter().any(|e| e.text == "how many tenants are there"));
+}
