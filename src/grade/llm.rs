@@ -244,7 +244,12 @@ impl LlmGrader {
             self.schema_refused.store(true, Ordering::Relaxed);
             attempt.warnings.push(Warning::new(
                 WarningKind::SchemaFallback,
-                format!("the server refused json_schema output ({error}); json_object with the schema in the prompt was used"),
+                match error.status() {
+                    Some(status) => format!(
+                        "the server refused json_schema output (HTTP {status}); json_object with the schema in the prompt was used"
+                    ),
+                    None => format!("the server refused json_schema output ({error}); json_object with the schema in the prompt was used"),
+                },
             ));
             as_object = true;
             messages = prompt::messages(request, clean, Some(&schema));
@@ -265,6 +270,7 @@ impl LlmGrader {
             Err(errors) => errors,
         };
         tracing::info!(?errors, "invalid grading reply; asking for a repair");
+        tracing::debug!(reply = %reply.text, "the invalid reply");
         let repair = prompt::repair(&messages, &reply.text, &errors);
         match self.call(&mut attempt, &repair, format_for(as_object, &schema)).await {
             Ok(second) => match validate::validate(&second.text, rubric, &answer) {

@@ -105,8 +105,12 @@ pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply,
         }
     }
     if quotes_total >= 2 && dropped.len() == quotes_total {
+        let example = dropped
+            .first()
+            .map(|q| crate::text::truncate(q, 80))
+            .unwrap_or_default();
         errors.push(format!(
-            "none of the {quotes_total} evidence quotes appears in the answer; copy exact text from between the ANSWER markers"
+            "none of the {quotes_total} evidence quotes appears in the answer (e.g. {example:?}); copy exact text from between the ANSWER markers"
         ));
     }
     if !errors.is_empty() {
@@ -202,11 +206,7 @@ fn read_score(value: &Value) -> Result<u8, String> {
 }
 
 fn text_field(entry: &Value, key: &str) -> String {
-    entry
-        .get(key)
-        .and_then(Value::as_str)
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default()
+    entry.get(key).and_then(Value::as_str).map(plain).unwrap_or_default()
 }
 
 fn quotes(value: Option<&Value>) -> Vec<String> {
@@ -217,10 +217,13 @@ fn quotes(value: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// Collapses whitespace, unifies typographic quotes and dashes, and strips the quote
+/// Collapses whitespace, drops Markdown list markers at line starts (a quote may run
+/// across two list items), unifies typographic quotes and dashes, and strips the quote
 /// marks and ellipses models wrap around quotes.
 pub fn normalise_quote(text: &str) -> String {
-    let unified: String = text
+    let unmarked: Vec<&str> = text.lines().map(strip_list_marker).collect();
+    let unified: String = unmarked
+        .join("\n")
         .chars()
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' => '\'',
@@ -242,6 +245,34 @@ pub fn normalise_quote(text: &str) -> String {
     trimmed.to_owned()
 }
 
+fn strip_list_marker(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    for marker in ["- ", "* ", "+ ", "• ", "> "] {
+        if let Some(rest) = trimmed.strip_prefix(marker) {
+            return rest;
+        }
+    }
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        for marker in [". ", ") "] {
+            if let Some(rest) = trimmed[digits..].strip_prefix(marker) {
+                return rest;
+            }
+        }
+    }
+    line
+}
+
+/// Model text as plain text: stray HTML paragraph and break tags removed.
+fn plain(text: &str) -> String {
+    let cleaned = text
+        .replace("<p>", "")
+        .replace("</p>", " ")
+        .replace("<br>", " ")
+        .replace("<br/>", " ");
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +290,10 @@ mod tests {
         assert!(answer.contains(&normalise_quote("“keep p95 TTFT under 800 ms - always”")));
         assert!(answer.contains(&normalise_quote("...TTFT under 800 ms...")));
         assert!(!answer.contains(&normalise_quote("TTFT under 500 ms")));
+        let list = normalise_quote("- Peak is 40 QPS.\n- Edits are indexed in 15 minutes.\n2. Then we stream.");
+        assert!(list.contains(&normalise_quote(
+            "Peak is 40 QPS.\nEdits are indexed in 15 minutes. Then we stream."
+        )));
     }
 
     #[test]

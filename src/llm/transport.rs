@@ -222,7 +222,11 @@ fn error_message(body: &str) -> String {
             .or_else(|| v.get("message"))
             .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_owned))
     });
-    let text = from_json.unwrap_or_else(|| body.split_whitespace().collect::<Vec<_>>().join(" "));
+    let text = from_json
+        .unwrap_or_else(|| body.to_owned())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let text = if text.is_empty() {
         "(empty body)".to_owned()
     } else {

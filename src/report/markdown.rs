@@ -65,6 +65,9 @@ pub fn to_markdown(card: &Scorecard) -> String {
         }
         let _ = writeln!(s, "**Why:** {}\n", c.rationale);
         let _ = writeln!(s, "**Next:** {}", c.improvement);
+        for hint in c.missing.iter().filter(|h| **h != c.improvement).take(3) {
+            let _ = writeln!(s, "- also: {hint}");
+        }
     }
     if !card.mistakes.is_empty() {
         let _ = writeln!(s, "\n## Common mistakes\n");
