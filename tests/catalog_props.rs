@@ -52,7 +52,10 @@ prop_compose! {
 fn load_with(text: String, kind: FileKind) {
     // The rubrics and formats give the cross-checks something to check against; the
     // shipped banks would only slow every case down.
-    let mut files: Vec<SourceFile> = source::shipped().into_iter().filter(|f| f.kind != FileKind::Bank).collect();
+    let mut files: Vec<SourceFile> = source::shipped()
+        .into_iter()
+        .filter(|f| f.kind != FileKind::Bank)
+        .collect();
     files.push(SourceFile {
         origin: Origin::User,
         path: "fuzz.yaml".into(),

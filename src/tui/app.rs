@@ -46,6 +46,8 @@ pub struct App<'a> {
     pub notice: Option<String>,
     /// Who grades, as shown on the grading screen.
     pub grader_label: String,
+    /// Interviewer replies asked for and not yet arrived (a model may take seconds).
+    pub waiting_for_interviewer: usize,
     /// The time of the current event or frame, on the session's clock.
     pub now: u64,
     pub quit: bool,
@@ -71,6 +73,7 @@ impl<'a> App<'a> {
             screen: Screen::Interview,
             notice: None,
             grader_label,
+            waiting_for_interviewer: 0,
             now: 0,
             quit: false,
         };

@@ -222,6 +222,12 @@ fn draw_interviewer(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(entry.text.clone(), style),
         ]));
     }
+    if app.waiting_for_interviewer > 0 {
+        lines.push(Line::from(Span::styled(
+            "interviewer is thinking…",
+            Style::default().fg(Color::DarkGray),
+        )));
+    }
     // Keep the newest lines in view: count wrapped rows from the end.
     let width = inner.width.max(1) as usize;
     let mut rows = 0usize;
