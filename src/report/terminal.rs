@@ -129,7 +129,7 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
         }
         s.push_str(&wrap(&format!("why: {}", c.rationale), WIDTH, "  "));
         s.push_str(&p.green(&wrap(&format!("next: {}", c.improvement), WIDTH, "  ")));
-        for hint in c.missing.iter().skip(1).take(3) {
+        for hint in c.missing.iter().filter(|h| **h != c.improvement).take(3) {
             s.push_str(&p.dim(&wrap(&format!("also: {hint}"), WIDTH, "    ")));
         }
     }
