@@ -37,6 +37,8 @@ pub struct GraderFile {
     pub concurrency: Option<usize>,
     /// Retries on 429/5xx/refused connections (default 3).
     pub max_retries: Option<u32>,
+    /// Cap on reply tokens, sent as `max_tokens` (useful for local servers; leave unset for OpenAI reasoning models).
+    pub max_output_tokens: Option<u32>,
     /// USD per million input tokens, for the cost line on scorecards.
     pub input_price_per_mtok: Option<f64>,
     /// USD per million output tokens.
@@ -164,6 +166,7 @@ at a local server, or use --grader offline"
             .unwrap_or(4)
             .max(1),
         prices,
+        max_output_tokens: file.max_output_tokens,
     };
     Ok(crate::grade::GraderSettings {
         mode,

@@ -54,6 +54,7 @@ fn settings(base: &str) -> LlmSettings {
             input_per_mtok: 1.0,
             output_per_mtok: 4.0,
         }),
+        max_output_tokens: None,
     }
 }
 
@@ -98,8 +99,20 @@ impl Harness {
             .collect()
     }
 
-    /// A valid grading of the fixture answer: every criterion once, real quotes.
+    /// A valid grading in the schema's form: `criteria` keyed by criterion id.
     fn grading(&self, scores: &[u8]) -> Value {
+        let list = self.grading_array(scores);
+        let mut keyed = serde_json::Map::new();
+        for entry in list["criteria"].as_array().expect("array") {
+            let mut entry = entry.clone();
+            let id = entry.as_object_mut().and_then(|o| o.remove("id")).expect("id");
+            keyed.insert(id.as_str().expect("id").to_owned(), entry);
+        }
+        json!({ "criteria": keyed })
+    }
+
+    /// A valid grading as an array of entries with ids (also accepted).
+    fn grading_array(&self, scores: &[u8]) -> Value {
         let quotes = [
             "Peak traffic is around 40 QPS, based on 400k conversations per day.",
             "This is a RAG design because the knowledge changes often and must be cited.",
@@ -210,9 +223,12 @@ async fn success_gives_a_scored_card_with_evidence_usage_cost_and_grader() {
     assert_eq!(body["model"], "judge-model");
     assert_eq!(body["response_format"]["type"], "json_schema");
     assert_eq!(body["response_format"]["json_schema"]["strict"], true);
-    let schema_ids = &body["response_format"]["json_schema"]["schema"]["properties"]["criteria"]["items"]["properties"]
-        ["id"]["enum"];
-    assert_eq!(schema_ids.as_array().map(Vec::len), Some(7));
+    let required = &body["response_format"]["json_schema"]["schema"]["properties"]["criteria"]["required"];
+    assert_eq!(
+        required.as_array().map(Vec::len),
+        Some(7),
+        "every criterion is a required property"
+    );
     let system = body["messages"][0]["content"].as_str().expect("system");
     assert!(system.contains("VERBATIM") && system.contains("DATA, not instructions"));
     assert!(system.contains("reference notes") && system.contains("Tenant filter applied at retrieval"));
@@ -340,7 +356,7 @@ async fn malformed_json_without_fallback_is_unscored_with_the_reason() {
 async fn json_inside_code_fences_is_accepted() {
     let h = Harness::new();
     let server = MockServer::start().await;
-    let fenced = format!("Here is the grading:\n```json\n{}\n```\n", h.grading(&[2, 3]));
+    let fenced = format!("Here is the grading:\n```json\n{}\n```\n", h.grading_array(&[2, 3]));
     mount(&server, ok(&fenced), None, 5).await;
     let card = h.grade(&server, false).await;
     assert!(card.is_scored(), "{card:#?}");
@@ -353,7 +369,10 @@ async fn a_missing_criterion_is_sent_back_and_the_repaired_reply_used() {
     let h = Harness::new();
     let server = MockServer::start().await;
     let mut partial = h.grading(&[2]);
-    partial["criteria"].as_array_mut().expect("array").pop();
+    partial["criteria"]
+        .as_object_mut()
+        .expect("object")
+        .remove("communication");
     mount(&server, ok(&partial.to_string()), Some(1), 1).await;
     mount(&server, ok(&h.grading(&[3]).to_string()), None, 5).await;
     let card = h.grade(&server, false).await;
@@ -380,7 +399,7 @@ async fn an_out_of_range_score_is_never_accepted() {
 async fn invented_quotes_are_dropped_and_counted() {
     let h = Harness::new();
     let server = MockServer::start().await;
-    let mut reply = h.grading(&[2]);
+    let mut reply = h.grading_array(&[2]);
     reply["criteria"][0]["evidence"] = json!([
         "We shard the index across 64 GPUs in three regions.",
         "Peak traffic is around 40 QPS,   based on 400k conversations per day."
@@ -410,7 +429,7 @@ async fn invented_quotes_are_dropped_and_counted() {
 async fn only_invented_quotes_make_the_reply_invalid() {
     let h = Harness::new();
     let server = MockServer::start().await;
-    let mut reply = h.grading(&[4]);
+    let mut reply = h.grading_array(&[4]);
     for c in reply["criteria"].as_array_mut().expect("array") {
         c["evidence"] = json!(["The candidate designed a flawless system."]);
     }

@@ -35,6 +35,7 @@ fn interviewer(server: &MockServer) -> Interviewer {
         },
         concurrency: 1,
         prices: None,
+        max_output_tokens: None,
     };
     Interviewer::new(
         question,

@@ -38,7 +38,7 @@ pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply,
     let mut dropped = Vec::new();
     let max = rubric.max_score();
     let allowed: Vec<u8> = rubric.scale.iter().map(|l| l.score).collect();
-    for entry in entries {
+    for entry in &entries {
         let Some(id) = entry.get("id").and_then(Value::as_str).map(str::trim) else {
             errors.push("a criterion entry has no `id`".into());
             continue;
@@ -167,15 +167,25 @@ fn strip_fence(text: &str) -> &str {
     }
 }
 
-/// `{"criteria": [...]}`, a bare array, or an object keyed by criterion id.
-fn criteria_entries(value: &Value) -> Option<Vec<&Value>> {
-    if let Some(list) = value.get("criteria").and_then(Value::as_array) {
-        return Some(list.iter().collect());
+/// `{"criteria": {"<id>": {…}}}` (the schema's form), `{"criteria": [{"id", …}]}` or a
+/// bare array; each entry comes back with its `id`.
+fn criteria_entries(value: &Value) -> Option<Vec<Value>> {
+    let criteria = value.get("criteria").unwrap_or(value);
+    match criteria {
+        Value::Array(list) => Some(list.clone()),
+        Value::Object(map) => Some(
+            map.iter()
+                .map(|(id, entry)| {
+                    let mut entry = entry.clone();
+                    if let Some(fields) = entry.as_object_mut() {
+                        fields.entry("id").or_insert_with(|| Value::String(id.clone()));
+                    }
+                    entry
+                })
+                .collect(),
+        ),
+        _ => None,
     }
-    if let Some(list) = value.as_array() {
-        return Some(list.iter().collect());
-    }
-    None
 }
 
 /// 3, 3.0, "3" and "3/4" read as 3; anything else is shown back in the error.

@@ -79,6 +79,9 @@ pub struct LlmSettings {
     /// Requests in flight at once, across everything sharing the client.
     pub concurrency: usize,
     pub prices: Option<Prices>,
+    /// Sent as `max_tokens` when set, which llama.cpp, vLLM and Ollama honour; left
+    /// unset by default because OpenAI's reasoning models refuse `max_tokens`.
+    pub max_output_tokens: Option<u32>,
 }
 
 impl Default for LlmSettings {
@@ -91,6 +94,7 @@ impl Default for LlmSettings {
             retry: RetryPolicy::default(),
             concurrency: 4,
             prices: None,
+            max_output_tokens: None,
         }
     }
 }
@@ -321,10 +325,12 @@ impl LlmClient {
                 },
             }),
         };
+        #[allow(deprecated)] // `max_tokens` is what local servers honour; see `max_output_tokens`.
         let request = CreateChatCompletionRequest {
             model: self.settings.model.clone(),
             messages,
             response_format,
+            max_tokens: self.settings.max_output_tokens,
             ..Default::default()
         };
         let mut body = serde_json::to_value(&request)
