@@ -61,7 +61,7 @@ impl<'a> App<'a> {
         session_id: String,
         grader_label: String,
     ) -> Self {
-        let editors = Editors::new(&session);
+        let editors = Editors::new(&session, &catalog.axes);
         let mut app = App {
             catalog,
             question,
@@ -280,6 +280,12 @@ impl<'a> App<'a> {
             return self.dispatch(Event::Edit(field, text));
         }
         Vec::new()
+    }
+
+    /// Adapts the editors to the terminal's height before a draw.
+    pub fn fit_to(&mut self, screen_height: u16) {
+        use super::draw::interview::{body_height, rows_per_axis};
+        self.editors.wrap_axes(rows_per_axis(body_height(screen_height)) >= 2);
     }
 
     pub fn is_paused(&self) -> bool {

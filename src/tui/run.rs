@@ -89,6 +89,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
     let result: anyhow::Result<()> = async {
         loop {
             app.now = clock.now_ms();
+            app.fit_to(terminal.size()?.height);
             terminal.draw(|frame| draw(frame, &app))?;
             #[cfg(unix)]
             let signal = async {
