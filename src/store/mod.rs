@@ -27,6 +27,19 @@ pub enum StoreError {
     Write { path: PathBuf, source: std::io::Error },
 }
 
+impl StoreError {
+    /// The file the problem is about, when there is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            StoreError::NotFound(_) => None,
+            StoreError::Read { path, .. }
+            | StoreError::Corrupt { path, .. }
+            | StoreError::TooNew { path, .. }
+            | StoreError::Write { path, .. } => Some(path),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
@@ -129,22 +142,26 @@ fn read(path: &Path) -> Result<Record, StoreError> {
         path: path.to_owned(),
         source,
     })?;
-    #[derive(serde::Deserialize)]
-    struct Version {
-        version: u32,
-    }
-    let version: Version = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+    let too_new = |found| StoreError::TooNew {
         path: path.to_owned(),
-        message: e.to_string(),
-    })?;
-    if version.version > FORMAT_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_owned(),
-            found: version.version,
-        });
+        found,
+    };
+    // One parse in the common case; the version is probed only to explain a failure.
+    match serde_json::from_slice::<Record>(&bytes) {
+        Ok(record) if record.version > FORMAT_VERSION => Err(too_new(record.version)),
+        Ok(record) => Ok(record),
+        Err(e) => {
+            #[derive(serde::Deserialize)]
+            struct Version {
+                version: u32,
+            }
+            match serde_json::from_slice::<Version>(&bytes) {
+                Ok(v) if v.version > FORMAT_VERSION => Err(too_new(v.version)),
+                _ => Err(StoreError::Corrupt {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                }),
+            }
+        }
     }
-    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })
 }
