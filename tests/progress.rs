@@ -349,3 +349,33 @@ fn nothing_due_means_a_full_mock_and_an_empty_history_means_a_first_one() {
     assert!(rec.reasons[0].starts_with("Nothing is due"), "{:?}", rec.reasons);
     assert_ne!(rec.topic, p[0].record.question.topic, "a topic not yet practised");
 }
+
+#[test]
+fn the_terminal_dashboard_draws_a_sparkline_per_criterion_grouped_by_rubric() {
+    let (_, records) = generated();
+    let (p, _) = practised(&records);
+    let st = stats(&p, StatsOptions::default());
+    let text = sdcoach::report::progress::stats_dashboard(&st, 5, 100, false);
+    let plain = sdcoach::report::progress::stats_plain(&st, 5);
+    for out in [&text, &plain] {
+        assert!(out.contains("[mock-interview]"), "{out}");
+        assert!(out.contains("[drill-axes]"));
+        let row = out
+            .lines()
+            .find(|l| l.contains("Six-axis characterisation & requirements") && l.contains("/4"))
+            .expect("a characterisation row");
+        assert!(
+            row.contains("1.0/4") || row.contains("0.9/4") || row.contains("1.1/4"),
+            "{row}"
+        );
+        assert!(row.chars().filter(|c| ('▁'..='█').contains(c)).count() >= 20, "{row}");
+    }
+    let mock_at = text.find("[mock-interview]").expect("mock group");
+    let drill_at = text.find("[drill-axes]").expect("drill group");
+    assert!(mock_at < drill_at, "the interview's criteria come first");
+    let coloured = sdcoach::report::progress::stats_dashboard(&st, 5, 100, true);
+    assert!(
+        coloured.contains("\u{1b}[31m") || coloured.contains("\u{1b}[1;31m"),
+        "weak scores in red"
+    );
+}

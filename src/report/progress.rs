@@ -123,15 +123,11 @@ fn unscored_lines(s: &mut String, stats: &Stats) {
         s,
         "\nUnscored — the grader failed, so these say nothing about the answers and are in no mean:"
     );
-    for u in stats.unscored.iter().take(5) {
-        s.push_str(&wrap(
-            &format!("{}  {}: {}", short_time(&u.created_at), u.id, u.reason),
-            WIDTH,
-            "  ",
-        ));
+    for u in stats.unscored.iter().take(3) {
+        let _ = writeln!(s, "  {}  {}", truncate(&u.id, 48), truncate(&u.reason, WIDTH - 52));
     }
-    if stats.unscored.len() > 5 {
-        let _ = writeln!(s, "  … and {} more (`--json` lists them all)", stats.unscored.len() - 5);
+    if stats.unscored.len() > 3 {
+        let _ = writeln!(s, "  … and {} more (`--json` lists them all)", stats.unscored.len() - 3);
     }
 }
 
@@ -267,7 +263,6 @@ fn score_colour(fraction: f64) -> Color {
 /// score, then the same topic, time and weakest sections as the plain text.
 pub fn stats_dashboard(stats: &Stats, last: usize, width: u16, colour: bool) -> String {
     let mut out = String::new();
-    let bold = Style::default().add_modifier(Modifier::BOLD);
     let _ = writeln!(
         out,
         "{}",
@@ -280,7 +275,7 @@ pub fn stats_dashboard(stats: &Stats, last: usize, width: u16, colour: bool) -> 
     if stats.criteria.is_empty() {
         out.push_str("\nNo scored practice yet: finish a `sdcoach mock` or a drill to see trends.\n");
     } else {
-        let width = width.clamp(80, 160);
+        let width = width.clamp(80, 160) - 2;
         let name_w: u16 = 44;
         let nums_w: u16 = 22;
         let spark_w = width - name_w - nums_w - 2;
@@ -290,19 +285,14 @@ pub fn stats_dashboard(stats: &Stats, last: usize, width: u16, colour: bool) -> 
             .enumerate()
             .filter(|(i, c)| *i == 0 || rubric_of(&stats.criteria[i - 1].key) != rubric_of(&c.key))
             .count() as u16;
-        let rows = stats.criteria.len() as u16 + groups + 2;
+        let rows = stats.criteria.len() as u16 + groups + 1;
         let mut buf = Buffer::empty(Rect::new(0, 0, width, rows));
-        Paragraph::new(Line::from(vec![Span::styled(
-            format!("Criteria — recent = mean of the last {last} scores; each bar one scored attempt, oldest → newest"),
-            bold,
-        )]))
-        .render(Rect::new(0, 0, width, 1), &mut buf);
         Paragraph::new(Line::styled(
             format!("{:<44}{:>8}{:>7}{:>6}  TREND", "CRITERION", "RECENT", "CHANGE", "N"),
             Style::default().add_modifier(Modifier::DIM),
         ))
-        .render(Rect::new(0, 1, width, 1), &mut buf);
-        let mut y = 1;
+        .render(Rect::new(0, 0, width, 1), &mut buf);
+        let mut y = 0;
         for (i, c) in stats.criteria.iter().enumerate() {
             y += 1;
             if i == 0 || rubric_of(&stats.criteria[i - 1].key) != rubric_of(&c.key) {
@@ -340,8 +330,22 @@ pub fn stats_dashboard(stats: &Stats, last: usize, width: u16, colour: bool) -> 
                 .max(8)
                 .render(Rect::new(name_w + nums_w + 2, y, spark_w, 1), &mut buf);
         }
-        out.push('\n');
-        out.push_str(&buffer_lines(&buf, colour));
+        let title =
+            format!("Criteria — recent = mean of the last {last} scores; one bar per scored attempt, oldest → newest");
+        let _ = writeln!(
+            out,
+            "\n{}",
+            if colour {
+                format!("\x1b[1m{title}\x1b[0m")
+            } else {
+                title
+            }
+        );
+        for line in buffer_lines(&buf, colour).lines() {
+            out.push_str("  ");
+            out.push_str(line);
+            out.push('\n');
+        }
     }
     topic_lines(&mut out, stats);
     time_lines(&mut out, stats);
