@@ -379,3 +379,67 @@ fn the_terminal_dashboard_draws_a_sparkline_per_criterion_grouped_by_rubric() {
         "weak scores in red"
     );
 }
+
+#[test]
+fn the_slim_index_follows_the_session_files_and_survives_damage() {
+    let (catalog, records) = generated();
+    let dir = tempfile::tempdir().expect("tempdir");
+    history::save_all(dir.path(), &records[..50]);
+    history::write_corrupt(dir.path(), &records[0]);
+    let store = Store::new(dir.path().to_owned());
+    let slim_of = |rs: Vec<Record>| rs.into_iter().map(sdcoach::store::slim).collect::<Vec<_>>();
+
+    let (full, problems) = store.list();
+    let (first, first_problems) = store.list_slim();
+    assert_eq!(first, slim_of(full.clone()));
+    assert_eq!(first_problems.len(), problems.len());
+    let index = dir.path().join(sdcoach::store::INDEX_FILE);
+    assert!(index.exists());
+    let (second, second_problems) = store.list_slim();
+    assert_eq!(second, first, "served from the index");
+    assert_eq!(second_problems.len(), 5, "damaged files are still reported each time");
+
+    // A regrade rewrites a file: the listing sees the new scorecard.
+    let mut changed = full[3].clone();
+    changed.scorecards.push(history::unscored_card(&catalog, &changed));
+    changed.updated_at = "2099-01-01T00:00:00Z".into();
+    store.save(&changed).expect("save");
+    // A deleted file disappears; new files appear.
+    std::fs::remove_file(store.path_of(&full[4].id)).expect("remove");
+    history::save_all(dir.path(), &records[50..60]);
+    let (after, _) = store.list_slim();
+    let (full_after, _) = store.list();
+    assert_eq!(after, slim_of(full_after));
+    assert_eq!(after.len(), 59);
+    assert!(after.iter().any(|r| r.updated_at == "2099-01-01T00:00:00Z"));
+
+    // A damaged index is ignored and rebuilt.
+    std::fs::write(&index, "{ not json").expect("write");
+    let (rebuilt, _) = store.list_slim();
+    assert_eq!(rebuilt, after);
+    let text = std::fs::read_to_string(&index).expect("index");
+    assert_eq!(
+        text.lines().count(),
+        after.len() + 1,
+        "a header and one line per session"
+    );
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok())
+    );
+}
+
+#[test]
+fn slim_records_give_the_same_progress_as_full_ones() {
+    let (catalog, records) = generated();
+    let slim: Vec<Record> = records.iter().cloned().map(sdcoach::store::slim).collect();
+    let (full_p, _) = practised(&records);
+    let (slim_p, _) = practised(&slim);
+    assert_eq!(
+        stats(&full_p, StatsOptions::default()),
+        stats(&slim_p, StatsOptions::default())
+    );
+    assert_eq!(history_rows(&records), history_rows(&slim));
+    let qs = questions(&catalog);
+    assert_eq!(recommend(&full_p, &qs, now()), recommend(&slim_p, &qs, now()));
+}

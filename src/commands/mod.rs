@@ -92,11 +92,11 @@ pub fn find_question<'a>(catalog: &'a Catalog, id: &str) -> anyhow::Result<&'a c
     })
 }
 
-/// Every readable saved record, newest first; unreadable files are reported on stderr
-/// with their path and skipped, never fatal.
+/// Every readable saved record (slim: without the long texts), newest first; unreadable
+/// files are reported on stderr with their path and skipped, never fatal.
 pub fn load_history(config: &Config) -> (Vec<crate::store::Record>, Vec<crate::store::StoreError>) {
     let store = crate::store::Store::new(config.paths.sessions_dir());
-    let (records, problems) = store.list();
+    let (records, problems) = store.list_slim();
     for problem in &problems {
         eprintln!("warning: skipped {problem}");
     }

@@ -357,8 +357,9 @@ pub fn stats_dashboard(stats: &Stats, last: usize, width: u16, colour: bool) -> 
 /// The `next` recommendation, its reasons and the review schedule.
 pub fn next_text(rec: &Recommendation, now: DateTime<Utc>, colour: bool) -> String {
     let mut s = String::new();
-    let head = format!("Next: {} on \"{}\" [{}]", describe(rec), rec.title, rec.topic);
+    let head = format!("Next: {}", describe(rec));
     let _ = writeln!(s, "{}", if colour { format!("\x1b[1m{head}\x1b[0m") } else { head });
+    let _ = writeln!(s, "  on \"{}\" [{}]", rec.title, rec.topic);
     let _ = writeln!(s, "  run: {}   (or `sdcoach next --start`)", rec.command);
     let _ = writeln!(s, "\nWhy:");
     for r in &rec.reasons {
@@ -371,8 +372,8 @@ pub fn next_text(rec: &Recommendation, now: DateTime<Utc>, colour: bool) -> Stri
         );
         let _ = writeln!(
             s,
-            "  {:<44} {:<18} {:>6} {:>9}  LAST",
-            "CRITERION", "DUE", "REVIEWS", "STABILITY"
+            "  {:<42} {:<16} {:<18} {:>7} {:>9}  LAST",
+            "CRITERION", "RUBRIC", "DUE", "REVIEWS", "STABILITY"
         );
         for c in rec.schedule.iter().take(12) {
             let over = c.overdue_days(now);
@@ -385,13 +386,19 @@ pub fn next_text(rec: &Recommendation, now: DateTime<Utc>, colour: bool) -> Stri
             } else {
                 format!("in {} days", (-over).ceil() as i64)
             };
+            let stability = if c.stability < 0.1 {
+                "<0.1d".to_owned()
+            } else {
+                format!("{:.1}d", c.stability)
+            };
             let _ = writeln!(
                 s,
-                "  {:<44} {:<18} {:>6} {:>8.1}d  {}",
-                truncate(&format!("{} ({})", c.name, rubric_of(&c.key)), 44),
+                "  {:<42} {:<16} {:<18} {:>7} {:>9}  {}",
+                truncate(&c.name, 42),
+                truncate(rubric_of(&c.key), 16),
                 due,
                 c.reviews,
-                c.stability,
+                stability,
                 c.last_rating
             );
         }

@@ -1,6 +1,7 @@
 //! Saved sessions and reviews: one human-readable JSON file each in the data directory,
 //! written atomically (temp file + rename) so a crash never leaves half a file.
 
+mod index;
 mod record;
 mod time;
 
@@ -8,6 +9,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use index::{INDEX_FILE, slim};
 pub use record::{FORMAT_VERSION, QuestionInfo, Record, RecordKind};
 pub use time::{UtcTime, utc_now};
 
@@ -124,6 +126,15 @@ impl Store {
                 Err(e) => problems.push(e),
             }
         }
+        records.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
+        (records, problems)
+    }
+
+    /// Like `list`, but each record without its long texts (answers, evidence,
+    /// rationales, the conversation), served from a cache of unchanged files: what
+    /// `history`, `stats` and `next` need, fast over thousands of sessions.
+    pub fn list_slim(&self) -> (Vec<Record>, Vec<StoreError>) {
+        let (mut records, problems) = index::slim_records(&self.dir, self.files());
         records.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
         (records, problems)
     }
