@@ -384,7 +384,8 @@ fn the_terminal_dashboard_draws_a_sparkline_per_criterion_grouped_by_rubric() {
 fn the_slim_index_follows_the_session_files_and_survives_damage() {
     let (catalog, records) = generated();
     let dir = tempfile::tempdir().expect("tempdir");
-    history::save_all(dir.path(), &records[..50]);
+    // Enough files that the index is parsed on two threads.
+    history::save_all(dir.path(), &records[..150]);
     history::write_corrupt(dir.path(), &records[0]);
     let store = Store::new(dir.path().to_owned());
     let slim_of = |rs: Vec<Record>| rs.into_iter().map(sdcoach::store::slim).collect::<Vec<_>>();
@@ -406,11 +407,11 @@ fn the_slim_index_follows_the_session_files_and_survives_damage() {
     store.save(&changed).expect("save");
     // A deleted file disappears; new files appear.
     std::fs::remove_file(store.path_of(&full[4].id)).expect("remove");
-    history::save_all(dir.path(), &records[50..60]);
+    history::save_all(dir.path(), &records[150..160]);
     let (after, _) = store.list_slim();
     let (full_after, _) = store.list();
     assert_eq!(after, slim_of(full_after));
-    assert_eq!(after.len(), 59);
+    assert_eq!(after.len(), 159);
     assert!(after.iter().any(|r| r.updated_at == "2099-01-01T00:00:00Z"));
 
     // A damaged index is ignored and rebuilt.

@@ -19,7 +19,7 @@ use super::{Record, StoreError, read};
 pub const INDEX_FILE: &str = ".index.json";
 /// Bumped whenever what a slim record keeps changes; an index of another version is
 /// ignored and rebuilt.
-const INDEX_VERSION: u32 = 1;
+const INDEX_VERSION: u32 = 2;
 
 /// The first line of the index.
 #[derive(Debug, Serialize, Deserialize)]
@@ -66,6 +66,12 @@ pub fn slim(mut record: Record) -> Record {
             c.missing = Vec::new();
             c.spread = None;
         }
+        // Identity fields progress never shows (the rubric hash stays: scores are
+        // comparable only under one hash); the session file keeps them all.
+        card.source = String::new();
+        card.question.title = String::new();
+        card.rubric.title = String::new();
+        card.rubric.file = String::new();
         card.mistakes = Vec::new();
         card.injection = Vec::new();
         card.warnings = Vec::new();
@@ -97,10 +103,30 @@ fn load_index(path: &Path) -> HashMap<String, Entry> {
     if !current {
         return HashMap::new();
     }
-    lines
-        .filter_map(|l| serde_json::from_slice::<Entry>(l).ok())
-        .map(|e| (e.file.clone(), e))
-        .collect()
+    let lines: Vec<&[u8]> = lines.collect();
+    let parse = |chunk: &[&[u8]]| -> Vec<Entry> {
+        chunk
+            .iter()
+            .filter_map(|l| serde_json::from_slice::<Entry>(l).ok())
+            .collect()
+    };
+    // Parsing is most of a listing's time: split it over two threads when there are two.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    let entries = if threads > 1 && lines.len() >= 128 {
+        let (a, b) = lines.split_at(lines.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| parse(b));
+            let mut first = parse(a);
+            // A panic while parsing loses only the cache for those lines.
+            if let Ok(second) = other.join() {
+                first.extend(second);
+            }
+            first
+        })
+    } else {
+        parse(&lines)
+    };
+    entries.into_iter().map(|e| (e.file.clone(), e)).collect()
 }
 
 fn save_index(dir: &Path, entries: &[EntryRef<'_>]) -> std::io::Result<()> {
