@@ -396,8 +396,14 @@ fn the_slim_index_follows_the_session_files_and_survives_damage() {
     assert_eq!(first_problems.len(), problems.len());
     let index = dir.path().join(sdcoach::store::INDEX_FILE);
     assert!(index.exists());
+    let written = std::fs::read(&index).expect("index");
     let (second, second_problems) = store.list_slim();
     assert_eq!(second, first, "served from the index");
+    assert_eq!(
+        std::fs::read(&index).expect("index"),
+        written,
+        "nothing changed, nothing rewritten"
+    );
     assert_eq!(second_problems.len(), 5, "damaged files are still reported each time");
 
     // A regrade rewrites a file: the listing sees the new scorecard.

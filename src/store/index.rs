@@ -14,12 +14,19 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Record, StoreError, read};
+use super::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, StoreError, read};
+use crate::bank::Difficulty;
+use crate::grade::Scorecard;
+use crate::grade::scorecard::{
+    AnswerInfo, CriterionScore, GraderInfo, GraderKind, Overall, QuestionRef, RubricRef, SCHEMA_VERSION, ScaleInfo,
+    Status as CardStatus,
+};
+use crate::session::{Mode, Persona, PhaseState, Session, ShapeAnswer, Status as SessionStatus};
 
 pub const INDEX_FILE: &str = ".index.json";
 /// Bumped whenever what a slim record keeps changes; an index of another version is
 /// ignored and rebuilt.
-const INDEX_VERSION: u32 = 2;
+const INDEX_VERSION: u32 = 3;
 
 /// The first line of the index.
 #[derive(Debug, Serialize, Deserialize)]
@@ -33,7 +40,7 @@ struct Entry {
     file: String,
     len: u64,
     modified_ns: u128,
-    record: Record,
+    record: Slim,
 }
 
 #[derive(Serialize)]
@@ -41,46 +48,224 @@ struct EntryRef<'a> {
     file: &'a str,
     len: u64,
     modified_ns: u128,
-    record: &'a Record,
+    record: &'a Slim,
 }
 
-/// The record without the long texts progress never reads.
-pub fn slim(mut record: Record) -> Record {
-    record.answer = None;
-    if let Some(s) = &mut record.session {
-        for p in &mut s.phases {
-            p.text = String::new();
-            p.opening = String::new();
-            p.covers = String::new();
+/// A record as the index keeps it: only what history, stats and next read, in
+/// positional tuples so the index stays small and quick to parse.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Slim {
+    id: String,
+    kind: RecordKind,
+    created: String,
+    updated: String,
+    /// id, title, topic, difficulty
+    question: (String, String, String, Difficulty),
+    session: Option<SlimSession>,
+    /// The newest scored card and, when it differs, the newest card.
+    cards: Vec<SlimCard>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SlimSession {
+    mode: Mode,
+    persona: Persona,
+    rubric: String,
+    /// id, name, budget ms, spent ms
+    phases: Vec<(String, String, u64, u64)>,
+    status: SessionStatus,
+    shape: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SlimCard {
+    /// rubric id, rubric hash
+    rubric: (String, String),
+    /// kind, label, fell back
+    grader: (GraderKind, String, bool),
+    status: CardStatus,
+    max: u8,
+    /// id, name, weight, score
+    criteria: Vec<(String, String, f64, f64)>,
+    /// score, max, band
+    overall: Option<(f64, u8, String)>,
+    words: usize,
+}
+
+impl Slim {
+    fn of(record: &Record) -> Slim {
+        let newest_scored = record.scorecards.iter().rposition(|c| c.is_scored());
+        let newest = record.scorecards.len().checked_sub(1);
+        let mut keep: Vec<usize> = newest_scored.into_iter().collect();
+        if let Some(n) = newest
+            && Some(n) != newest_scored
+        {
+            keep.push(n);
         }
-        s.log = Vec::new();
-        s.worksheet = Default::default();
-        s.shape.reason = String::new();
-        s.follow_ups_used = Vec::new();
+        Slim {
+            id: record.id.clone(),
+            kind: record.kind,
+            created: record.created_at.clone(),
+            updated: record.updated_at.clone(),
+            question: (
+                record.question.id.clone(),
+                record.question.title.clone(),
+                record.question.topic.clone(),
+                record.question.difficulty,
+            ),
+            session: record.session.as_ref().map(|s| SlimSession {
+                mode: s.mode,
+                persona: s.persona,
+                rubric: s.rubric_id.clone(),
+                phases: s
+                    .phases
+                    .iter()
+                    .map(|p| (p.id.clone(), p.name.clone(), p.budget_ms, p.spent_ms))
+                    .collect(),
+                status: s.status,
+                shape: s.shape.choice.clone(),
+            }),
+            cards: keep
+                .into_iter()
+                .map(|i| {
+                    let c = &record.scorecards[i];
+                    SlimCard {
+                        rubric: (c.rubric.id.clone(), c.rubric.hash.clone()),
+                        grader: (c.grader.kind, c.grader.label.clone(), c.grader.fallback),
+                        status: c.status.clone(),
+                        max: c.scale.max,
+                        criteria: c
+                            .criteria
+                            .iter()
+                            .map(|k| (k.id.clone(), k.name.clone(), k.weight, k.score))
+                            .collect(),
+                        overall: c.overall.as_ref().map(|o| (o.score, o.max, o.band.clone())),
+                        words: c.answer.words,
+                    }
+                })
+                .collect(),
+        }
     }
-    for card in &mut record.scorecards {
-        for c in &mut card.criteria {
-            c.evidence = Vec::new();
-            c.rationale = String::new();
-            c.improvement = String::new();
-            c.missing = Vec::new();
-            c.spread = None;
-        }
-        // Identity fields progress never shows (the rubric hash stays: scores are
-        // comparable only under one hash); the session file keeps them all.
-        card.source = String::new();
-        card.question.title = String::new();
-        card.rubric.title = String::new();
-        card.rubric.file = String::new();
-        card.mistakes = Vec::new();
-        card.injection = Vec::new();
-        card.warnings = Vec::new();
-        card.answer.phases = Vec::new();
-        if let Some(o) = &mut card.overall {
-            o.band_meaning = String::new();
+
+    fn into_record(self) -> Record {
+        let (qid, title, topic, difficulty) = self.question;
+        let session = self.session.map(|s| Session {
+            question_id: qid.clone(),
+            mode: s.mode,
+            persona: s.persona,
+            rubric_id: s.rubric,
+            phases: s
+                .phases
+                .into_iter()
+                .map(|(id, name, budget_ms, spent_ms)| PhaseState {
+                    id,
+                    name,
+                    budget_ms,
+                    spent_ms,
+                    text: String::new(),
+                    opening: String::new(),
+                    covers: String::new(),
+                    nudges: 0,
+                    pushes: 0,
+                    visited: false,
+                })
+                .collect(),
+            current: 0,
+            worksheet: Default::default(),
+            shape: ShapeAnswer {
+                choice: s.shape,
+                reason: String::new(),
+            },
+            log: Vec::new(),
+            status: s.status,
+            follow_ups_used: Vec::new(),
+            running_since: None,
+            unsaved_since: None,
+            last_edit: None,
+            last_save: None,
+        });
+        let scorecards = self
+            .cards
+            .into_iter()
+            .map(|c| Scorecard {
+                schema_version: SCHEMA_VERSION,
+                source: String::new(),
+                question: QuestionRef {
+                    id: qid.clone(),
+                    title: String::new(),
+                },
+                rubric: RubricRef {
+                    id: c.rubric.0,
+                    title: String::new(),
+                    file: String::new(),
+                    hash: c.rubric.1,
+                },
+                grader: GraderInfo {
+                    kind: c.grader.0,
+                    label: c.grader.1,
+                    model: None,
+                    host: None,
+                    fallback: c.grader.2,
+                    samples: 1,
+                },
+                status: c.status,
+                scale: ScaleInfo { min: 0, max: c.max },
+                criteria: c
+                    .criteria
+                    .into_iter()
+                    .map(|(id, name, weight, score)| CriterionScore {
+                        id,
+                        name,
+                        weight,
+                        score,
+                        level: String::new(),
+                        evidence: Vec::new(),
+                        rationale: String::new(),
+                        improvement: String::new(),
+                        missing: Vec::new(),
+                        spread: None,
+                    })
+                    .collect(),
+                overall: c.overall.map(|(score, max, band)| Overall {
+                    score,
+                    max,
+                    band,
+                    band_meaning: String::new(),
+                }),
+                mistakes: Vec::new(),
+                injection: Vec::new(),
+                usage: None,
+                warnings: Vec::new(),
+                answer: AnswerInfo {
+                    words: c.words,
+                    phases: Vec::new(),
+                },
+            })
+            .collect();
+        Record {
+            version: FORMAT_VERSION,
+            id: self.id,
+            kind: self.kind,
+            created_at: self.created,
+            updated_at: self.updated,
+            question: QuestionInfo {
+                id: qid,
+                title,
+                topic,
+                difficulty,
+            },
+            session,
+            answer: None,
+            scorecards,
         }
     }
-    record
+}
+
+/// The record as `Store::list_slim` returns it: without the long texts (answers, the
+/// conversation, evidence, rationales) and keeping only the scorecards that decide its
+/// outcome (the newest scored one, and the newest if that failed).
+pub fn slim(record: Record) -> Record {
+    Slim::of(&record).into_record()
 }
 
 fn stamp(path: &Path) -> Option<(u64, u128)> {
@@ -148,7 +333,7 @@ fn save_index(dir: &Path, entries: &[EntryRef<'_>]) -> std::io::Result<()> {
 pub fn slim_records(dir: &Path, files: Vec<PathBuf>) -> (Vec<Record>, Vec<StoreError>) {
     let mut index = load_index(&dir.join(INDEX_FILE));
     let mut changed = false;
-    let mut records = Vec::with_capacity(files.len());
+    let mut slims = Vec::with_capacity(files.len());
     // (file name, len, modified) of each record, for rewriting the index.
     let mut stamps: Vec<Option<(String, u64, u128)>> = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
@@ -162,14 +347,16 @@ pub fn slim_records(dir: &Path, files: Vec<PathBuf>) -> (Vec<Record>, Vec<StoreE
             && entry.len == len
             && entry.modified_ns == modified_ns
         {
-            records.push(entry.record);
+            slims.push(entry.record);
             stamps.push(Some((name, len, modified_ns)));
             continue;
         }
-        changed = true;
         match read(&path) {
             Ok(record) => {
-                records.push(slim(record));
+                // Damaged files are read again every time, but only a file that reads
+                // changes the index.
+                changed = true;
+                slims.push(Slim::of(&record));
                 stamps.push(stamp.map(|(len, modified)| (name, len, modified)));
             }
             Err(e) => problems.push(e),
@@ -178,7 +365,7 @@ pub fn slim_records(dir: &Path, files: Vec<PathBuf>) -> (Vec<Record>, Vec<StoreE
     // Entries for files that are gone.
     changed |= !index.is_empty();
     if changed {
-        let entries: Vec<EntryRef<'_>> = records
+        let entries: Vec<EntryRef<'_>> = slims
             .iter()
             .zip(&stamps)
             .filter_map(|(record, stamp)| {
@@ -196,5 +383,5 @@ pub fn slim_records(dir: &Path, files: Vec<PathBuf>) -> (Vec<Record>, Vec<StoreE
             tracing::debug!(error = %e, "could not write the session index");
         }
     }
-    (records, problems)
+    (slims.into_iter().map(Slim::into_record).collect(), problems)
 }
