@@ -83,6 +83,24 @@ With --plain, or when stdin/stdout is not a terminal, the same session runs as l
     Resume(ResumeArgs),
     /// Grade a saved session again (e.g. with the LLM grader, or after a grader failure).
     Regrade(RegradeArgs),
+    /// Past sessions and reviews, newest first: date, question, mode, time, overall score and band, grader.
+    History(HistoryArgs),
+    /// Trends per criterion and per topic, time management per phase, and the weakest criteria.
+    #[command(
+        long_about = "Trends over your saved practice: each rubric criterion's recent mean, its change and a sparkline of every scored attempt; per-topic counts and means; the average overrun per phase; the three weakest criteria. Sessions the grader failed on are listed as unscored and left out of every mean. On a terminal the trends are drawn with ratatui; in a pipe (or with --plain) they are plain text."
+    )]
+    Stats(StatsArgs),
+    /// Recommend (and with --start, begin) the drill or mock that targets your weakest due criterion.
+    #[command(
+        long_about = "Chooses the next practice from your history. Every rubric criterion is scheduled with FSRS \
+spaced repetition: a criterion you scored badly on comes back within a day or two, one you did well on weeks later. \
+The weakest due criterion picks the practice that trains it (e.g. characterisation → `drill --kind axes`); the \
+question comes from your least-practised topic and is not one of your last few. The reasons are printed. \
+Unscored sessions (grader failures) are never counted."
+    )]
+    Next(NextArgs),
+    /// A self-contained Markdown (or JSON) report of one session, to keep or share with a mentor.
+    Report(ReportArgs),
     /// Print a shell completion script: `sdcoach completions bash > ~/.local/share/bash-completion/completions/sdcoach`.
     Completions {
         #[arg(value_enum)]
@@ -154,6 +172,9 @@ pub struct ReviewArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Terminal)]
     pub format: OutputFormat,
+    /// Do not keep the graded answers in the history (`sdcoach history` lists them otherwise).
+    #[arg(long)]
+    pub no_save: bool,
     #[command(flatten)]
     pub grader: GraderArgs,
 }
@@ -294,4 +315,68 @@ pub struct RegradeArgs {
     pub format: OutputFormat,
     #[command(flatten)]
     pub grader: GraderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Show at most N rows (default 30).
+    #[arg(long, short = 'n', value_name = "N", conflicts_with = "all")]
+    pub limit: Option<usize>,
+    /// Show every row.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// How many of the most recent scores make a criterion's recent mean.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub last: u64,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Plain text and bars even on a terminal (no colour).
+    #[arg(long)]
+    pub plain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// Start the recommended practice now.
+    #[arg(long)]
+    pub start: bool,
+    /// With --start: line prompts instead of the full-screen UI.
+    #[arg(long)]
+    pub plain: bool,
+    /// Print the recommendation and the schedule as JSON.
+    #[arg(long, conflicts_with = "start")]
+    pub json: bool,
+    #[arg(long, value_enum, default_value_t = Persona::Neutral)]
+    pub persona: Persona,
+    #[command(flatten)]
+    pub grader: GraderArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown, for reading and sharing.
+    #[default]
+    Md,
+    /// The saved record and the question's reference notes as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The session id (or a unique prefix, or a path) from `sdcoach history`.
+    pub session: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

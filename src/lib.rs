@@ -23,6 +23,7 @@ pub mod logging;
 pub mod paths;
 pub mod plain;
 pub mod practice;
+pub mod progress;
 pub mod report;
 pub mod rubric;
 pub mod session;

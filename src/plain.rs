@@ -24,7 +24,7 @@ const HELP: &str = "Type your answer for the current phase, line by line.
   /shape ID REASON choose the architecture shape (/shapes lists them)
   /next /prev /go N  move between phases      /followup  ask for a follow-up now
   /pause           pause or resume the clock   /status    time and phase
-  /done            finish and grade            /quit      save and leave (resume later)";
+  /done            finish and grade            /quit      save and leave (resume later; Ctrl-C too)";
 
 pub struct PlainLaunch {
     pub catalog: Arc<Catalog>,
@@ -197,6 +197,8 @@ pub async fn run_plain(launch: PlainLaunch) -> anyhow::Result<(Record, Option<Sc
                 None => Some(vec![Event::Finish]),
             },
             _ = tick.tick() => Some(vec![Event::Tick]),
+            // Ctrl-C saves and leaves, like /quit.
+            _ = tokio::signal::ctrl_c() => None,
         };
         let Some(events) = events else {
             record.session = Some(session.clone());

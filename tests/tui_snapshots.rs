@@ -58,7 +58,8 @@ fn tab(app: &mut App) {
     app.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
 }
 
-fn render(app: &App, (w, h): (u16, u16)) -> String {
+fn render(app: &mut App, (w, h): (u16, u16)) -> String {
+    app.fit_to(h);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| draw(f, app)).unwrap();
     terminal.backend().to_string()
@@ -69,8 +70,8 @@ fn render(app: &App, (w, h): (u16, u16)) -> String {
 fn snap(name: &str, build: impl Fn(&Catalog) -> App<'_>) {
     let catalog = catalog();
     for size in SIZES {
-        let app = build(&catalog);
-        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), render(&app, size));
+        let mut app = build(&catalog);
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), render(&mut app, size));
     }
 }
 
@@ -169,8 +170,8 @@ fn grading_and_results_screens() {
 #[test]
 fn a_too_small_terminal_says_so() {
     let catalog = catalog();
-    let app = app(&catalog);
-    insta::assert_snapshot!("too_small", render(&app, (50, 12)));
+    let mut app = app(&catalog);
+    insta::assert_snapshot!("too_small", render(&mut app, (50, 12)));
 }
 
 #[test]

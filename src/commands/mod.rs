@@ -1,9 +1,13 @@
 //! One file per subcommand; each takes the resolved `Config` and returns an exit code.
 
+mod history;
 mod list;
+mod next;
 mod practise;
+mod report;
 mod review;
 mod show;
+mod stats;
 mod validate;
 
 use std::io::Write;
@@ -27,6 +31,10 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Drill(args) => with_log(&config, cli.global.verbose, || practise::drill(&args, &config)),
         Command::Resume(args) => with_log(&config, cli.global.verbose, || practise::resume(&args, &config)),
         Command::Regrade(args) => with_log(&config, cli.global.verbose, || practise::regrade(&args, &config)),
+        Command::History(args) => history::run(&args, &config),
+        Command::Stats(args) => stats::run(&args, &config),
+        Command::Next(args) => next::run(&args, &config, cli.global.verbose),
+        Command::Report(args) => report::run(&args, &config),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "sdcoach", &mut out);
@@ -83,6 +91,17 @@ pub fn find_question<'a>(catalog: &'a Catalog, id: &str) -> anyhow::Result<&'a c
         };
         usage(format!("no question with id `{id}`; {hint}"))
     })
+}
+
+/// Every readable saved record (slim: without the long texts), newest first; unreadable
+/// files are reported on stderr with their path and skipped, never fatal.
+pub fn load_history(config: &Config) -> (Vec<crate::store::Record>, Vec<crate::store::StoreError>) {
+    let store = crate::store::Store::new(config.paths.sessions_dir());
+    let (records, problems) = store.list_slim();
+    for problem in &problems {
+        eprintln!("warning: skipped {problem}");
+    }
+    (records, problems)
 }
 
 /// Runs `f` with file logging on (never to the terminal the TUI draws on).

@@ -63,7 +63,12 @@ pub fn drill(args: &DrillArgs, config: &Config) -> anyhow::Result<ExitCode> {
     start(request, &args.grader, args.plain, config)
 }
 
-fn start(request: PracticeRequest, grader: &GraderArgs, plain: bool, config: &Config) -> anyhow::Result<ExitCode> {
+pub(crate) fn start(
+    request: PracticeRequest,
+    grader: &GraderArgs,
+    plain: bool,
+    config: &Config,
+) -> anyhow::Result<ExitCode> {
     let catalog = Arc::new(load_catalog(config)?);
     let settings = grader_settings(grader, config)?;
     let seed = std::time::SystemTime::now()

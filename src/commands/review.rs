@@ -14,9 +14,11 @@ use crate::error::usage;
 use crate::exit_codes;
 use crate::grade::{GradeRequest, GraderMode, Scorecard, grader_from_settings};
 use crate::report::{OutputFormat, render};
+use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, Store, utc_now};
 
 struct Answer {
     source: String,
+    text: String,
     transcript: Transcript,
 }
 
@@ -117,6 +119,9 @@ pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<Ex
         eprintln!("cancelled: nothing was graded (the answer files are untouched)");
         return Ok(ExitCode::from(130));
     };
+    if !args.no_save {
+        save_reviews(config, question, &answers, &cards);
+    }
     let mut out = std::io::stdout().lock();
     out.write_all(render(&cards, args.format, colour).as_bytes())?;
     out.flush()?;
@@ -131,6 +136,34 @@ pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<Ex
         return Ok(exit_codes::code(exit_codes::GRADER_UNAVAILABLE));
     }
     Ok(exit_codes::code(exit_codes::SUCCESS))
+}
+
+/// Keeps each graded answer in the store so `history`, `stats` and `next` see it. A
+/// failure to save is a warning: the scorecards are still printed.
+fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[Answer], cards: &[Scorecard]) {
+    let store = Store::new(config.paths.sessions_dir());
+    let now = utc_now();
+    for (answer, card) in answers.iter().zip(cards) {
+        let base = format!("{}-review-{}", now.compact(), question.id);
+        let id = (1..)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+            .find(|id| !store.path_of(id).exists())
+            .unwrap_or(base);
+        let record = Record {
+            version: FORMAT_VERSION,
+            id,
+            kind: RecordKind::Review,
+            created_at: now.rfc3339(),
+            updated_at: now.rfc3339(),
+            question: QuestionInfo::of(question),
+            session: None,
+            answer: Some(answer.text.clone()),
+            scorecards: vec![card.clone()],
+        };
+        if let Err(e) = store.save(&record) {
+            eprintln!("warning: the review of {} was not saved to history: {e}", answer.source);
+        }
+    }
 }
 
 fn read_answers(files: &[std::path::PathBuf], format: &crate::rubric::Format) -> anyhow::Result<Vec<Answer>> {
@@ -152,7 +185,11 @@ fn read_answers(files: &[std::path::PathBuf], format: &crate::rubric::Format) ->
         if transcript.is_blank() {
             return Err(usage(format!("{source} is empty: there is no answer to grade")));
         }
-        answers.push(Answer { source, transcript });
+        answers.push(Answer {
+            source,
+            text,
+            transcript,
+        });
     }
     Ok(answers)
 }

@@ -15,7 +15,7 @@ pub fn transcript_of(session: &Session, catalog: &Catalog) -> Transcript {
             PhaseTool::Worksheet => {
                 for (axis, note) in session.worksheet.iter() {
                     if !note.trim().is_empty() {
-                        text.push_str(&format!("{}: {}\n", catalog.axes.get(axis).name, note.trim()));
+                        text.push_str(&format!("{}: {}\n\n", catalog.axes.get(axis).name, note.trim()));
                     }
                 }
             }
@@ -23,7 +23,7 @@ pub fn transcript_of(session: &Session, catalog: &Catalog) -> Transcript {
                 if let Some(choice) = &session.shape.choice {
                     let name = catalog.shape(choice).map_or(choice.as_str(), |s| s.name.as_str());
                     text.push_str(&format!(
-                        "Architecture shape: {name}. {}\n",
+                        "Architecture shape: {name}. {}\n\n",
                         session.shape.reason.trim()
                     ));
                 }
@@ -31,18 +31,16 @@ pub fn transcript_of(session: &Session, catalog: &Catalog) -> Transcript {
             PhaseTool::None | PhaseTool::FollowUps => {}
         }
         if !phase.text.trim().is_empty() {
-            if !text.is_empty() {
-                text.push('\n');
-            }
             text.push_str(phase.text.trim());
-            text.push('\n');
+            text.push_str("\n\n");
         }
+        // Paragraphs apart, so no grader runs a question into the answer around it.
         for entry in session
             .log
             .iter()
             .filter(|e| e.phase == phase.id && e.kind == LogKind::Question)
         {
-            text.push_str(&format!("I asked the interviewer: {}\n", entry.text));
+            text.push_str(&format!("I asked the interviewer: {}\n\n", entry.text));
         }
         sections.push(Section::new(
             Some(&phase.id),

@@ -3,6 +3,8 @@
 
 mod json;
 mod markdown;
+pub mod progress;
+pub mod session;
 mod terminal;
 
 use crate::grade::Scorecard;

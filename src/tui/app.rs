@@ -46,6 +46,8 @@ pub struct App<'a> {
     pub notice: Option<String>,
     /// Who grades, as shown on the grading screen.
     pub grader_label: String,
+    /// Interviewer replies asked for and not yet arrived (a model may take seconds).
+    pub waiting_for_interviewer: usize,
     /// The time of the current event or frame, on the session's clock.
     pub now: u64,
     pub quit: bool,
@@ -59,7 +61,7 @@ impl<'a> App<'a> {
         session_id: String,
         grader_label: String,
     ) -> Self {
-        let editors = Editors::new(&session);
+        let editors = Editors::new(&session, &catalog.axes);
         let mut app = App {
             catalog,
             question,
@@ -71,6 +73,7 @@ impl<'a> App<'a> {
             screen: Screen::Interview,
             notice: None,
             grader_label,
+            waiting_for_interviewer: 0,
             now: 0,
             quit: false,
         };
@@ -277,6 +280,12 @@ impl<'a> App<'a> {
             return self.dispatch(Event::Edit(field, text));
         }
         Vec::new()
+    }
+
+    /// Adapts the editors to the terminal's height before a draw.
+    pub fn fit_to(&mut self, screen_height: u16) {
+        use super::draw::interview::{body_height, rows_per_axis};
+        self.editors.wrap_axes(rows_per_axis(body_height(screen_height)) >= 2);
     }
 
     pub fn is_paused(&self) -> bool {

@@ -4,6 +4,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::axis::{Axis, PerAxis};
+use crate::rubric::AxisInfo;
 use crate::session::{Field, Session};
 
 pub struct Editors {
@@ -26,8 +27,10 @@ fn editor(text: &str, placeholder: &str, wrap: bool) -> TextArea<'static> {
 }
 
 impl Editors {
-    pub fn new(session: &Session) -> Editors {
-        let axis = |a: Axis| editor(session.worksheet.get(a), "", false);
+    /// Editors for every field of `session`; an empty axis field shows what to pin down
+    /// on that axis.
+    pub fn new(session: &Session, axes: &PerAxis<AxisInfo>) -> Editors {
+        let axis = |a: Axis| editor(session.worksheet.get(a), &axes.get(a).ask, false);
         Editors {
             phases: session
                 .phases
@@ -91,6 +94,15 @@ impl Editors {
         fresh.move_cursor(CursorMove::Jump(u16::try_from(keep_row).unwrap_or(u16::MAX), 0));
         fresh.move_cursor(CursorMove::End);
         *area = fresh;
+    }
+
+    /// Wraps the worksheet fields when they have two rows each, scrolls them sideways
+    /// when they have one.
+    pub fn wrap_axes(&mut self, wrap: bool) {
+        let mode = if wrap { WrapMode::WordOrGlyph } else { WrapMode::None };
+        for axis in Axis::ALL {
+            self.axes.get_mut(axis).set_wrap_mode(mode);
+        }
     }
 
     /// Shows the cursor only in the focused editor.

@@ -89,6 +89,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
     let result: anyhow::Result<()> = async {
         loop {
             app.now = clock.now_ms();
+            app.fit_to(terminal.size()?.height);
             terminal.draw(|frame| draw(frame, &app))?;
             #[cfg(unix)]
             let signal = async {
@@ -123,8 +124,14 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                 Some(msg) = rx.recv() => {
                     app.now = clock.now_ms();
                     match msg {
-                        Msg::Answered(text) => app.dispatch(Event::Answered(text)),
-                        Msg::FollowUp(index, text) => app.dispatch(Event::FollowUpPushed { text, index }),
+                        Msg::Answered(text) => {
+                            app.waiting_for_interviewer = app.waiting_for_interviewer.saturating_sub(1);
+                            app.dispatch(Event::Answered(text))
+                        }
+                        Msg::FollowUp(index, text) => {
+                            app.waiting_for_interviewer = app.waiting_for_interviewer.saturating_sub(1);
+                            app.dispatch(Event::FollowUpPushed { text, index })
+                        }
                         Msg::Graded(card) => {
                             record.scorecards.push((*card).clone());
                             save(&mut app, &mut record, &store);
@@ -143,6 +150,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                 match effect {
                     Effect::Save => save(&mut app, &mut record, &store),
                     Effect::Answer { question: asked } => {
+                        app.waiting_for_interviewer += 1;
                         let interviewer = interviewer.clone();
                         let tx = tx.clone();
                         tokio::spawn(async move {
@@ -150,6 +158,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                         });
                     }
                     Effect::PushFollowUp { next_unused } => {
+                        app.waiting_for_interviewer += 1;
                         let interviewer = interviewer.clone();
                         let tx = tx.clone();
                         let written = app

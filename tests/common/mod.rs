@@ -1,6 +1,8 @@
 //! Shared test helpers: the catalog with the fixture bank, and fixture answers.
 #![allow(dead_code)]
 
+pub mod history;
+
 use std::path::{Path, PathBuf};
 
 use sdcoach::answer::Transcript;

@@ -15,6 +15,17 @@ use crate::tui::keys::help_bar;
 
 use super::clock_color;
 
+/// Rows between the header and the interviewer pane: the phase list and the editors.
+pub fn body_height(screen_height: u16) -> u16 {
+    screen_height.saturating_sub(1 + 7 + 1)
+}
+
+/// Two rows an axis on the worksheet when the body has room, so a sentence per axis stays
+/// readable (the fields then wrap); one row otherwise (they scroll sideways).
+pub fn rows_per_axis(body_height: u16) -> u16 {
+    if body_height >= 26 { 2 } else { 1 }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let [header, body, interviewer, help] = Layout::vertical([
         Constraint::Length(1),
@@ -139,11 +150,13 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App) {
     let notes_title = format!(" {} — {} ", phase.name, crate::text::truncate(&phase.covers, 60));
     match phase.tool() {
         PhaseTool::Worksheet => {
-            let [sheet, notes] = Layout::vertical([Constraint::Length(8), Constraint::Min(3)]).areas(area);
+            let per_axis = rows_per_axis(area.height);
+            let [sheet, notes] =
+                Layout::vertical([Constraint::Length(6 * per_axis + 2), Constraint::Min(3)]).areas(area);
             let block = focused_block(" six-axis worksheet ".into(), matches!(app.focus, Field::Axis(_)));
             let inner = block.inner(sheet);
             frame.render_widget(block, sheet);
-            let rows = Layout::vertical([Constraint::Length(1); 6]).split(inner);
+            let rows = Layout::vertical([Constraint::Length(per_axis); 6]).split(inner);
             let longest = Axis::ALL
                 .iter()
                 .map(|a| app.catalog.axes.get(*a).name.chars().count())
@@ -221,6 +234,12 @@ fn draw_interviewer(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(format!("{who}: "), style.add_modifier(Modifier::BOLD)),
             Span::styled(entry.text.clone(), style),
         ]));
+    }
+    if app.waiting_for_interviewer > 0 {
+        lines.push(Line::from(Span::styled(
+            "interviewer is thinking…",
+            Style::default().fg(Color::DarkGray),
+        )));
     }
     // Keep the newest lines in view: count wrapped rows from the end.
     let width = inner.width.max(1) as usize;

@@ -1,7 +1,7 @@
 //! Drawing: a pure function of the app's state onto a frame.
 
 mod grading;
-mod interview;
+pub mod interview;
 mod overlay;
 mod results;
 

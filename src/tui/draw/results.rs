@@ -119,7 +119,7 @@ pub fn lines(app: &App, card: &Scorecard) -> Vec<Line<'static>> {
         if !c.rationale.is_empty() {
             out.push(Line::from(format!("     {}", c.rationale)));
         }
-        for m in &c.missing {
+        for m in c.missing.iter().filter(|m| **m != c.improvement) {
             out.push(Line::from(Span::styled(
                 format!("     missing: {m}"),
                 Style::default().fg(Color::Yellow),

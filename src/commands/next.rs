@@ -1,0 +1,69 @@
+//! `sdcoach next`: the practice that targets the weakest due criterion; `--start` runs it
+//! through the same path as `mock` and `drill`.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::cli::NextArgs;
+use crate::config::Config;
+use crate::practice::PracticeRequest;
+use crate::progress::recommend::QuestionRef;
+use crate::progress::{Practice, practised, recommend};
+use crate::report::progress::next_text;
+
+pub fn run(args: &NextArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
+    let catalog = super::load_catalog(config)?;
+    let (records, _problems) = super::load_history(config);
+    let (practised, _bad_dates) = practised(&records);
+    let questions: Vec<QuestionRef> = catalog
+        .questions
+        .iter()
+        .map(|q| QuestionRef {
+            id: q.id.clone(),
+            title: q.title.clone(),
+            topic: q.topic.clone(),
+            phases: catalog
+                .format(&q.format)
+                .map(|f| f.phases.iter().map(|p| p.id.clone()).collect())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let now = chrono::Utc::now();
+    let Some(rec) = recommend(&practised, &questions, now) else {
+        return Err(crate::error::usage(
+            "no question is loaded to practise on; run `sdcoach validate`",
+        ));
+    };
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&rec)?;
+        text.push('\n');
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if args.start {
+        // The reasons go to stderr so a plain session's stdout stays the session.
+        eprint!("{}", next_text(&rec, now, colour));
+        eprintln!();
+        let request = PracticeRequest {
+            question: Some(rec.question.clone()),
+            topic: None,
+            mode: rec.practice.mode(),
+            phase: match &rec.practice {
+                Practice::Drill { phase, .. } => phase.clone(),
+                Practice::Mock => None,
+            },
+            minutes: None,
+            persona: args.persona,
+        };
+        drop(catalog);
+        let _guard = crate::logging::init(&config.paths.log_dir(), verbose);
+        return super::practise::start(request, &args.grader, args.plain, config);
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(next_text(&rec, now, colour).as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
