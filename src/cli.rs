@@ -226,10 +226,17 @@ impl From<GraderModeArg> for GraderMode {
 pub struct MockArgs {
     /// The question id (see `sdcoach list`); a random one when omitted.
     pub id: Option<String>,
+    #[command(flatten)]
+    pub practice: PracticeArgs,
+}
+
+/// Flags every timed practice session takes (mock and drill).
+#[derive(Debug, Args)]
+pub struct PracticeArgs {
     /// Pick the random question from this topic.
     #[arg(long)]
     pub topic: Option<String>,
-    /// Scale the phase budgets to this many minutes in all (default: the format's 45).
+    /// Scale the phase budgets to this many minutes in all (default: the format's own).
     #[arg(long, value_name = "MIN", value_parser = parse_minutes)]
     pub minutes: Option<f64>,
     /// How the interviewer behaves: tone, and how hard and often it pushes follow-ups.
@@ -279,21 +286,11 @@ pub struct DrillArgs {
     pub kind: DrillKindArg,
     /// The question id; a random one when omitted.
     pub id: Option<String>,
-    /// Pick the random question from this topic.
-    #[arg(long)]
-    pub topic: Option<String>,
     /// For --kind phase: the phase id (characterise, scope, architecture, deep-dives, operations, wrap-up).
     #[arg(long)]
     pub phase: Option<String>,
-    /// Override the drill's minutes.
-    #[arg(long, value_name = "MIN", value_parser = parse_minutes)]
-    pub minutes: Option<f64>,
-    #[arg(long, value_enum, default_value_t = Persona::Neutral)]
-    pub persona: Persona,
-    #[arg(long)]
-    pub plain: bool,
     #[command(flatten)]
-    pub grader: GraderArgs,
+    pub practice: PracticeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -2,20 +2,17 @@
 //! an event; commands start with `/`, questions with `?`.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::axis::Axis;
-use crate::bank::Question;
 use crate::catalog::Catalog;
-use crate::grade::{Grader, Scorecard};
-use crate::interviewer::Interviewer;
-use crate::practice::grade_session;
-use crate::session::clock::{Clock, format_ms};
+use crate::grade::Scorecard;
+use crate::practice::{Launch, grade_session};
+use crate::session::clock::format_ms;
 use crate::session::{Effect, Event, Field, LogKind, PhaseTool, Session};
-use crate::store::{Record, Store, utc_now};
+use crate::store::{Record, utc_now};
 
 const HELP: &str = "Type your answer for the current phase, line by line.
   ?QUESTION        ask the interviewer a clarifying question
@@ -25,16 +22,6 @@ const HELP: &str = "Type your answer for the current phase, line by line.
   /next /prev /go N  move between phases      /followup  ask for a follow-up now
   /pause           pause or resume the clock   /status    time and phase
   /done            finish and grade            /quit      save and leave (resume later; Ctrl-C too)";
-
-pub struct PlainLaunch {
-    pub catalog: Arc<Catalog>,
-    pub question: Arc<Question>,
-    pub record: Record,
-    pub store: Store,
-    pub grader: Arc<dyn Grader>,
-    pub interviewer: Interviewer,
-    pub clock: Arc<dyn Clock>,
-}
 
 fn say(out: &mut impl Write, text: &str) {
     let _ = writeln!(out, "{text}");
@@ -132,8 +119,8 @@ fn events_for(line: &str, session: &Session, now: u64, catalog: &Catalog, out: &
 }
 
 /// Runs a session on stdin/stdout. Returns the saved record and, when graded, the card.
-pub async fn run_plain(launch: PlainLaunch) -> anyhow::Result<(Record, Option<Scorecard>)> {
-    let PlainLaunch {
+pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scorecard>)> {
+    let Launch {
         catalog,
         question,
         mut record,

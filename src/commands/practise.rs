@@ -7,20 +7,20 @@ use std::sync::Arc;
 
 use crate::bank::Question;
 use crate::catalog::Catalog;
-use crate::cli::{DrillArgs, GraderArgs, MockArgs, RegradeArgs, ResumeArgs};
+use crate::cli::{DrillArgs, GraderArgs, MockArgs, PracticeArgs, RegradeArgs, ResumeArgs};
 use crate::config::{Config, resolve_grader};
 use crate::error::usage;
 use crate::exit_codes;
 use crate::grade::{GraderMode, GraderSettings, Scorecard, grader_from_settings};
 use crate::interviewer::Interviewer;
 use crate::llm::LlmClient;
-use crate::plain::{PlainLaunch, run_plain};
-use crate::practice::{PracticeRequest, choose_question, grade_session, new_record};
+use crate::plain::run_plain;
+use crate::practice::{Launch, PracticeRequest, choose_question, grade_session, new_record};
 use crate::report::{self, OutputFormat};
 use crate::session::clock::SystemClock;
 use crate::session::{Mode, Status};
 use crate::store::{Record, Store, utc_now};
-use crate::tui::{Launch, run_tui};
+use crate::tui::run_tui;
 
 use super::load_catalog;
 
@@ -40,23 +40,31 @@ fn colour() -> bool {
 }
 
 pub fn mock(args: &MockArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let request = PracticeRequest {
-        question: args.id.clone(),
-        topic: args.topic.clone(),
-        mode: Mode::Mock,
-        phase: None,
-        minutes: args.minutes,
-        persona: args.persona,
-    };
-    start(request, &args.grader, args.plain, config)
+    practise(args.id.clone(), Mode::Mock, None, &args.practice, config)
 }
 
 pub fn drill(args: &DrillArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    practise(
+        args.id.clone(),
+        Mode::Drill(args.kind.into()),
+        args.phase.clone(),
+        &args.practice,
+        config,
+    )
+}
+
+fn practise(
+    question: Option<String>,
+    mode: Mode,
+    phase: Option<String>,
+    args: &PracticeArgs,
+    config: &Config,
+) -> anyhow::Result<ExitCode> {
     let request = PracticeRequest {
-        question: args.id.clone(),
+        question,
         topic: args.topic.clone(),
-        mode: Mode::Drill(args.kind.into()),
-        phase: args.phase.clone(),
+        mode,
+        phase,
         minutes: args.minutes,
         persona: args.persona,
     };
@@ -149,7 +157,7 @@ fn launch(
         let card = record.latest_scorecard().cloned();
         (record, card)
     } else {
-        let launch = PlainLaunch {
+        let launch = Launch {
             catalog,
             question,
             record,

@@ -3,9 +3,11 @@
 //! session into a transcript, and grading it with the right rubric.
 
 mod grading;
+mod launch;
 mod setup;
 mod transcript;
 
 pub use grading::{grade_session, rubric_for};
+pub use launch::Launch;
 pub use setup::{PracticeRequest, choose_question, new_record};
 pub use transcript::transcript_of;

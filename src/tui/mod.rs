@@ -8,4 +8,4 @@ pub mod editors;
 pub mod keys;
 mod run;
 
-pub use run::{Launch, run_tui};
+pub use run::run_tui;

@@ -1,35 +1,19 @@
 //! The event loop: terminal events, a tick, background messages and signals in; session
 //! effects performed (save, ask the interviewer, grade); a frame drawn after each.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::bank::Question;
-use crate::catalog::Catalog;
-use crate::grade::{Grader, Scorecard};
-use crate::interviewer::Interviewer;
-use crate::practice::grade_session;
-use crate::session::clock::Clock;
+use crate::grade::Scorecard;
+use crate::practice::{Launch, grade_session};
 use crate::session::{Effect, Event};
 use crate::store::{Record, Store, utc_now};
 
 use super::app::{App, Screen};
 use super::draw::draw;
-
-/// Everything a TUI session needs.
-pub struct Launch {
-    pub catalog: Arc<Catalog>,
-    pub question: Arc<Question>,
-    pub record: Record,
-    pub store: Store,
-    pub grader: Arc<dyn Grader>,
-    pub interviewer: Interviewer,
-    pub clock: Arc<dyn Clock>,
-}
 
 enum Msg {
     Answered(String),

@@ -1,0 +1,21 @@
+//! A session ready to run, in the TUI or as plain line prompts.
+
+use std::sync::Arc;
+
+use crate::bank::Question;
+use crate::catalog::Catalog;
+use crate::grade::Grader;
+use crate::interviewer::Interviewer;
+use crate::session::clock::Clock;
+use crate::store::{Record, Store};
+
+pub struct Launch {
+    pub catalog: Arc<Catalog>,
+    pub question: Arc<Question>,
+    /// The saved record holding the session; saved again as the session runs.
+    pub record: Record,
+    pub store: Store,
+    pub grader: Arc<dyn Grader>,
+    pub interviewer: Interviewer,
+    pub clock: Arc<dyn Clock>,
+}
