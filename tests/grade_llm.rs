@@ -423,6 +423,16 @@ async fn invented_quotes_are_dropped_and_counted() {
         vec!["Peak traffic is around 40 QPS, based on 400k conversations per day."]
     );
     assert!(card.criteria[1].evidence.is_empty());
+    let unsupported = card
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::UnsupportedScore)
+        .expect("unsupported_score");
+    assert!(
+        unsupported.message.contains("scope-estimation (2)"),
+        "{}",
+        unsupported.message
+    );
 }
 
 #[tokio::test]

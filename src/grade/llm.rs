@@ -174,6 +174,22 @@ impl LlmGrader {
                 spread,
             });
         }
+        let lowest = f64::from(card.scale.min);
+        let unsupported: Vec<String> = card
+            .criteria
+            .iter()
+            .filter(|c| c.evidence.is_empty() && c.score > lowest)
+            .map(|c| format!("{} ({})", c.id, crate::report::fmt_score(c.score)))
+            .collect();
+        if !unsupported.is_empty() {
+            warnings.push(Warning::new(
+                WarningKind::UnsupportedScore,
+                format!(
+                    "scored with no quote found in the answer: {}; treat these scores with caution",
+                    unsupported.join(", ")
+                ),
+            ));
+        }
         card.overall = offline::overall(&card.criteria, rubric);
         card.mistakes = detect_mistakes(&clean);
         card.usage = usage;

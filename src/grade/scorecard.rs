@@ -247,6 +247,9 @@ pub enum WarningKind {
     SamplesFailed,
     /// The answer had no heading naming a phase and was graded as a whole.
     Unstructured,
+    /// The LLM gave a criterion a score above the lowest level with no quote that
+    /// could be found in the answer.
+    UnsupportedScore,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
