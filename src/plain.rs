@@ -12,7 +12,7 @@ use crate::grade::Scorecard;
 use crate::practice::{Launch, grade_session};
 use crate::session::clock::format_ms;
 use crate::session::{Effect, Event, Field, LogKind, PhaseTool, Session};
-use crate::store::{Record, utc_now};
+use crate::store::Record;
 
 const HELP: &str = "Type your answer for the current phase, line by line.
   ?QUESTION        ask the interviewer a clarifying question
@@ -188,9 +188,7 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
             _ = tokio::signal::ctrl_c() => None,
         };
         let Some(events) = events else {
-            record.session = Some(session.clone());
-            record.updated_at = utc_now().rfc3339();
-            store.save(&record)?;
+            store.save_session(&mut record, &session)?;
             break;
         };
         let mut effects = Vec::new();
@@ -200,16 +198,12 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
         let mut grade_now = false;
         for effect in effects {
             match effect {
-                Effect::Save => {
-                    record.session = Some(session.clone());
-                    record.updated_at = utc_now().rfc3339();
-                    match store.save(&record) {
-                        Ok(_) => {
-                            session.update(Event::Saved, clock.now_ms());
-                        }
-                        Err(e) => say(&mut out, &format!("warning: could not save: {e}")),
+                Effect::Save => match store.save_session(&mut record, &session) {
+                    Ok(_) => {
+                        session.update(Event::Saved, clock.now_ms());
                     }
-                }
+                    Err(e) => say(&mut out, &format!("warning: could not save: {e}")),
+                },
                 Effect::Answer { question: asked } => {
                     let text = interviewer.answer(&asked).await;
                     session.update(Event::Answered(text), clock.now_ms());
@@ -241,9 +235,7 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
             )
             .await;
             record.scorecards.push(graded.clone());
-            record.session = Some(session.clone());
-            record.updated_at = utc_now().rfc3339();
-            store.save(&record)?;
+            store.save_session(&mut record, &session)?;
             card = Some(graded);
             break;
         }

@@ -143,29 +143,20 @@ fn launch(
     let clock = Arc::new(SystemClock::new());
     let interactive = !plain && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let rt = runtime()?;
+    let launch = Launch {
+        catalog,
+        question,
+        record,
+        store: store.clone(),
+        grader,
+        interviewer,
+        clock,
+    };
     let (record, card) = if interactive {
-        let launch = Launch {
-            catalog,
-            question,
-            record,
-            store: store.clone(),
-            grader,
-            interviewer,
-            clock,
-        };
         let record = rt.block_on(run_tui(launch))?;
         let card = record.latest_scorecard().cloned();
         (record, card)
     } else {
-        let launch = Launch {
-            catalog,
-            question,
-            record,
-            store: store.clone(),
-            grader,
-            interviewer,
-            clock,
-        };
         let (record, card) = rt.block_on(run_plain(launch))?;
         if let Some(card) = &card {
             print!(

@@ -78,6 +78,13 @@ impl Store {
         Ok(path)
     }
 
+    /// Puts `session` into `record`, stamps it and saves it.
+    pub fn save_session(&self, record: &mut Record, session: &crate::session::Session) -> Result<PathBuf, StoreError> {
+        record.session = Some(session.clone());
+        record.updated_at = utc_now().rfc3339();
+        self.save(record)
+    }
+
     /// Loads a record by id, id prefix, or path.
     pub fn load(&self, id_or_path: &str) -> Result<Record, StoreError> {
         let as_path = Path::new(id_or_path);

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use crate::grade::Scorecard;
 use crate::practice::{Launch, grade_session};
 use crate::session::{Effect, Event};
-use crate::store::{Record, Store, utc_now};
+use crate::store::{Record, Store};
 
 use super::app::{App, Screen};
 use super::draw::draw;
@@ -23,9 +23,7 @@ enum Msg {
 
 /// Saves the record with the app's current session; reports failure in the notice line.
 fn save(app: &mut App, record: &mut Record, store: &Store) {
-    record.session = Some(app.session.clone());
-    record.updated_at = utc_now().rfc3339();
-    match store.save(record) {
+    match store.save_session(record, &app.session) {
         Ok(_) => {
             app.dispatch(Event::Saved);
             if app.notice.as_deref().is_some_and(|n| n.starts_with("could not save")) {
