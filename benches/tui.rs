@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 
 use sdcoach::catalog::Catalog;
 use sdcoach::practice::{PracticeRequest, new_record};
-use sdcoach::session::{Effect, Event, Field, Mode, Persona};
+use sdcoach::session::{Effect, Event, Field, Mode};
 use sdcoach::store::{Store, UtcTime};
 use sdcoach::tui::app::App;
 use sdcoach::tui::draw::draw;
@@ -29,14 +29,7 @@ fn answer(words: usize) -> String {
 
 fn new_app(catalog: &Catalog) -> App<'_> {
     let question = catalog.question("openai-api").expect("shipped question");
-    let request = PracticeRequest {
-        question: Some(question.id.clone()),
-        topic: None,
-        mode: Mode::Mock,
-        phase: None,
-        minutes: None,
-        persona: Persona::Neutral,
-    };
+    let request = PracticeRequest::on(&question.id, Mode::Mock, None);
     let record = new_record(catalog, question, &request, UtcTime::from_unix(1_795_250_000)).expect("record");
     App::new(
         catalog,
@@ -80,14 +73,7 @@ fn bench(c: &mut Criterion) {
     let store = Store::new(dir.path().to_owned());
     let mut app = new_app(&catalog);
     let question = app.question;
-    let request = PracticeRequest {
-        question: Some(question.id.clone()),
-        topic: None,
-        mode: Mode::Mock,
-        phase: None,
-        minutes: None,
-        persona: Persona::Neutral,
-    };
+    let request = PracticeRequest::on(&question.id, Mode::Mock, None);
     let mut record = new_record(&catalog, question, &request, UtcTime::from_unix(1_795_250_000)).expect("record");
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let words = answer(5_000);

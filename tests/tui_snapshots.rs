@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use sdcoach::catalog::Catalog;
 use sdcoach::grade::{GradeRequest, Grader, OfflineGrader};
 use sdcoach::practice::{PracticeRequest, new_record, transcript_of};
-use sdcoach::session::{Event, Mode, Persona};
+use sdcoach::session::{Event, Mode};
 use sdcoach::store::UtcTime;
 use sdcoach::tui::app::{App, Overlay, Screen};
 use sdcoach::tui::draw::draw;
@@ -21,14 +21,7 @@ fn catalog() -> Catalog {
 
 fn app<'a>(catalog: &'a Catalog) -> App<'a> {
     let question = catalog.question("openai-api").unwrap();
-    let request = PracticeRequest {
-        question: Some("openai-api".into()),
-        topic: None,
-        mode: Mode::Mock,
-        phase: None,
-        minutes: None,
-        persona: Persona::Neutral,
-    };
+    let request = PracticeRequest::on("openai-api", Mode::Mock, None);
     let record = new_record(catalog, question, &request, UtcTime::from_unix(1_795_250_000)).unwrap();
     App::new(
         catalog,

@@ -19,6 +19,20 @@ pub struct PracticeRequest {
     pub persona: Persona,
 }
 
+impl PracticeRequest {
+    /// A session on one question, at the format's own minutes, with a neutral interviewer.
+    pub fn on(question_id: &str, mode: Mode, phase: Option<String>) -> PracticeRequest {
+        PracticeRequest {
+            question: Some(question_id.to_owned()),
+            topic: None,
+            mode,
+            phase,
+            minutes: None,
+            persona: Persona::Neutral,
+        }
+    }
+}
+
 /// The question by id, or one picked at random (by `--topic` when given). `seed` makes
 /// the pick reproducible in tests.
 pub fn choose_question<'a>(catalog: &'a Catalog, request: &PracticeRequest, seed: u64) -> anyhow::Result<&'a Question> {

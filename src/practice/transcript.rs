@@ -72,21 +72,14 @@ mod tests {
     use crate::grade::GradeRequest;
     use crate::grade::prompt::{messages, render_answer};
     use crate::practice::{PracticeRequest, new_record};
-    use crate::session::{Event, Field, Mode, Persona};
+    use crate::session::{Event, Field, Mode};
     use crate::store::UtcTime;
 
     #[test]
     fn the_candidate_words_are_the_answer_and_the_interviewer_is_only_context() {
         let catalog = Catalog::shipped().unwrap();
         let question = catalog.question("openai-api").unwrap();
-        let request = PracticeRequest {
-            question: Some(question.id.clone()),
-            topic: None,
-            mode: Mode::Mock,
-            phase: None,
-            minutes: None,
-            persona: Persona::Neutral,
-        };
+        let request = PracticeRequest::on(&question.id, Mode::Mock, None);
         let mut session = new_record(&catalog, question, &request, UtcTime::from_unix(0))
             .unwrap()
             .session

@@ -10,7 +10,7 @@ use sdcoach::grade::scorecard::{
     AnswerInfo, CriterionScore, GraderInfo, Overall, QuestionRef, RubricRef, SCHEMA_VERSION, ScaleInfo, Status,
 };
 use sdcoach::practice::{PracticeRequest, new_record, rubric_for};
-use sdcoach::session::{DrillKind, EndReason, LogEntry, LogKind, Mode, Persona, Status as SessionStatus};
+use sdcoach::session::{DrillKind, EndReason, LogEntry, LogKind, Mode, Status as SessionStatus};
 use sdcoach::store::{Record, Store, UtcTime};
 
 /// 2026-01-05T09:00:00Z: the first generated session.
@@ -167,14 +167,7 @@ pub fn generate(catalog: &Catalog, options: &Options) -> Vec<Record> {
         let pool: Vec<_> = catalog.questions.iter().filter(|q| q.topic == topic).collect();
         let question = pool[rng.below(pool.len())];
         let (mode, phase) = pick_mode(&mut rng);
-        let request = PracticeRequest {
-            question: Some(question.id.clone()),
-            topic: None,
-            mode,
-            phase,
-            minutes: None,
-            persona: Persona::Neutral,
-        };
+        let request = PracticeRequest::on(&question.id, mode, phase);
         let mut record = new_record(catalog, question, &request, UtcTime::from_unix(at)).expect("record");
         let unfinished = options.unfinished_every > 0 && i % options.unfinished_every == options.unfinished_every - 1;
         let unscored = options.unscored_every > 0 && i % options.unscored_every == options.unscored_every - 1;
