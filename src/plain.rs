@@ -120,6 +120,7 @@ fn events_for(line: &str, session: &Session, now: u64, catalog: &Catalog, out: &
 
 /// Runs a session on stdin/stdout. Returns the saved record and, when graded, the card.
 pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scorecard>)> {
+    let mut session = launch.session()?;
     let Launch {
         catalog,
         question,
@@ -129,10 +130,6 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
         interviewer,
         clock,
     } = launch;
-    let mut session = record
-        .session
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("record {} holds no session", record.id))?;
     let mut out = std::io::stdout();
     say(
         &mut out,

@@ -18,19 +18,7 @@ fn catalog() -> Catalog {
 }
 
 fn questions(catalog: &Catalog) -> Vec<QuestionRef> {
-    catalog
-        .questions
-        .iter()
-        .map(|q| QuestionRef {
-            id: q.id.clone(),
-            title: q.title.clone(),
-            topic: q.topic.clone(),
-            phases: catalog
-                .format(&q.format)
-                .map(|f| f.phases.iter().map(|p| p.id.clone()).collect())
-                .unwrap_or_default(),
-        })
-        .collect()
+    QuestionRef::all(catalog)
 }
 
 fn generated() -> (Catalog, Vec<Record>) {

@@ -63,14 +63,15 @@ fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn read(path: &Path, kind: FileKind, out: &mut Vec<SourceFile>, problems: &mut Vec<Diagnostic>) {
+/// Reads a user file; a loose file (`kind` `None`) is classified by its top-level keys.
+fn read(path: &Path, kind: Option<FileKind>, out: &mut Vec<SourceFile>, problems: &mut Vec<Diagnostic>) {
     let shown = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => out.push(SourceFile {
             origin: Origin::User,
             path: shown,
+            kind: kind.unwrap_or_else(|| sniff(&text)),
             text,
-            kind,
         }),
         Err(e) => problems.push(Diagnostic::error(
             &shown,
@@ -96,7 +97,7 @@ fn user_dir(dir: &Path, is_bank_dir: bool, out: &mut Vec<SourceFile>, problems: 
         Ok(files) => {
             for file in files {
                 let kind = kind_in_dir(&file.to_string_lossy(), is_bank_dir);
-                read(&file, kind, out, problems);
+                read(&file, Some(kind), out, problems);
             }
         }
         Err(e) => problems.push(Diagnostic::error(
@@ -133,24 +134,7 @@ pub fn any_path(path: &Path, out: &mut Vec<SourceFile>, problems: &mut Vec<Diagn
         }
         return;
     }
-    let shown = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let kind = sniff(&text);
-            out.push(SourceFile {
-                origin: Origin::User,
-                path: shown,
-                text,
-                kind,
-            });
-        }
-        Err(e) => problems.push(Diagnostic::error(
-            &shown,
-            None,
-            "",
-            format!("cannot read the file: {e}"),
-        )),
-    }
+    read(path, None, out, problems);
 }
 
 /// Guesses a loose file's kind from its top-level keys, without parsing it.

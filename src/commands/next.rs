@@ -15,19 +15,7 @@ pub fn run(args: &NextArgs, config: &Config, verbose: u8) -> anyhow::Result<Exit
     let catalog = super::load_catalog(config)?;
     let (records, _problems) = super::load_history(config);
     let (practised, _bad_dates) = practised(&records);
-    let questions: Vec<QuestionRef> = catalog
-        .questions
-        .iter()
-        .map(|q| QuestionRef {
-            id: q.id.clone(),
-            title: q.title.clone(),
-            topic: q.topic.clone(),
-            phases: catalog
-                .format(&q.format)
-                .map(|f| f.phases.iter().map(|p| p.id.clone()).collect())
-                .unwrap_or_default(),
-        })
-        .collect();
+    let questions = QuestionRef::all(&catalog);
     let now = chrono::Utc::now();
     let Some(rec) = recommend(&practised, &questions, now) else {
         return Err(crate::error::usage(

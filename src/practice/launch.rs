@@ -6,6 +6,7 @@ use crate::bank::Question;
 use crate::catalog::Catalog;
 use crate::grade::Grader;
 use crate::interviewer::Interviewer;
+use crate::session::Session;
 use crate::session::clock::Clock;
 use crate::store::{Record, Store};
 
@@ -18,4 +19,14 @@ pub struct Launch {
     pub grader: Arc<dyn Grader>,
     pub interviewer: Interviewer,
     pub clock: Arc<dyn Clock>,
+}
+
+impl Launch {
+    /// The session the record holds, to run.
+    pub fn session(&self) -> anyhow::Result<Session> {
+        self.record
+            .session
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("record {} holds no session", self.record.id))
+    }
 }

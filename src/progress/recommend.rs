@@ -29,6 +29,25 @@ pub struct QuestionRef {
     pub phases: Vec<String>,
 }
 
+impl QuestionRef {
+    /// Every question of the catalog, with its format's phases.
+    pub fn all(catalog: &crate::catalog::Catalog) -> Vec<QuestionRef> {
+        catalog
+            .questions
+            .iter()
+            .map(|q| QuestionRef {
+                id: q.id.clone(),
+                title: q.title.clone(),
+                topic: q.topic.clone(),
+                phases: catalog
+                    .format(&q.format)
+                    .map(|f| f.phases.iter().map(|p| p.id.clone()).collect())
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
 /// What to practise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]

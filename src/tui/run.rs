@@ -40,6 +40,7 @@ fn save(app: &mut App, record: &mut Record, store: &Store) {
 /// Runs the session in the terminal until the user quits or sees the results. Returns the
 /// final record (saved).
 pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
+    let session = launch.session()?;
     let Launch {
         catalog,
         question,
@@ -49,10 +50,6 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
         interviewer,
         clock,
     } = launch;
-    let session = record
-        .session
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("record {} holds no session", record.id))?;
     let grader_label = grader.info().label;
     let mut app = App::new(&catalog, &question, session, record.id.clone(), grader_label);
     app.now = clock.now_ms();
