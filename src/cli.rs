@@ -148,6 +148,9 @@ pub struct ShowArgs {
     /// Also print the interviewer's notes: clarifications, axis notes, shape, deep dives, follow-ups, key points, pitfalls.
     #[arg(long)]
     pub reference: bool,
+    /// Also print a staff-level exemplar answer: what a strong answer looks like.
+    #[arg(long)]
+    pub exemplar: bool,
 }
 
 #[derive(Debug, Args)]

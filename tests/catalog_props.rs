@@ -5,7 +5,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use sdcoach::axis::PerAxis;
-use sdcoach::bank::{BankFile, Clarification, DeepDive, Difficulty, FollowUp, Question, ShapeNote};
+use sdcoach::bank::{BankFile, Clarification, DeepDive, Difficulty, FollowUp, Question, ShapeNote, Twist};
 use sdcoach::catalog::locate::{locate, parse_path};
 use sdcoach::catalog::{Catalog, FileKind, Origin, SourceFile, source};
 use sdcoach::rubric::{FormatsFile, Rubric};
@@ -29,14 +29,15 @@ prop_compose! {
         difficulty in prop_oneof![Just(Difficulty::Senior), Just(Difficulty::Staff), Just(Difficulty::Principal)],
         companies in vec(text(), 0..3), format in prop_oneof![Just("mock-45".to_owned()), id()],
         rubric in id(), prompt in text(),
-        clarifications in vec((text(), text()), 0..4),
+        clarifications in vec((text(), text(), any::<bool>()), 0..4),
         axes in vec(text(), 6), shape in (id(), text()),
         deep_dives in vec((text(), text()), 0..3), follow_ups in vec((text(), text()), 0..3),
         key_points in vec(text(), 0..4), pitfalls in vec(text(), 0..3),
+        twists in vec((text(), text()), 0..2), exemplar in proptest::option::of(text()),
     ) -> Question {
         Question {
             id, title, topic, difficulty, companies, format, rubric, prompt,
-            clarifications: clarifications.into_iter().map(|(ask, answer)| Clarification { ask, answer }).collect(),
+            clarifications: clarifications.into_iter().map(|(ask, answer, derive)| Clarification { ask, answer, derive }).collect(),
             axes: PerAxis {
                 quality_vs_speed: axes[0].clone(), scale: axes[1].clone(), freshness: axes[2].clone(),
                 personalisation: axes[3].clone(), failure_tolerance: axes[4].clone(), compliance: axes[5].clone(),
@@ -45,6 +46,8 @@ prop_compose! {
             deep_dives: deep_dives.into_iter().map(|(area, notes)| DeepDive { area, notes }).collect(),
             follow_ups: follow_ups.into_iter().map(|(push, expect)| FollowUp { push, expect }).collect(),
             key_points, pitfalls,
+            twists: twists.into_iter().map(|(say, expect)| Twist { say, expect }).collect(),
+            exemplar,
         }
     }
 }

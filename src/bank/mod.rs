@@ -2,4 +2,4 @@
 
 mod question;
 
-pub use question::{BankFile, Clarification, DeepDive, Difficulty, FollowUp, Question, ShapeNote};
+pub use question::{BankFile, Clarification, DeepDive, Difficulty, FollowUp, Question, ShapeNote, Twist};

@@ -61,6 +61,14 @@ pub struct Question {
     pub follow_ups: Vec<FollowUp>,
     pub key_points: Vec<String>,
     pub pitfalls: Vec<String>,
+    /// New constraints the interviewer may introduce once during the deep dives, to see
+    /// how the design adapts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub twists: Vec<Twist>,
+    /// A staff-level answer in Markdown under the phase headings: "what a strong answer
+    /// looked like", shown after the round and available to the graders as a reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemplar: Option<String>,
 }
 
 /// A fact the interviewer reveals when the candidate asks for it.
@@ -69,6 +77,11 @@ pub struct Question {
 pub struct Clarification {
     pub ask: String,
     pub answer: String,
+    /// A figure a strong candidate should derive rather than be handed: the interviewer
+    /// first answers "you tell me — what would you estimate?" and gives the fact only when
+    /// pressed again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub derive: bool,
 }
 
 /// The architecture shape the question calls for, and why.
@@ -91,5 +104,15 @@ pub struct DeepDive {
 #[serde(deny_unknown_fields)]
 pub struct FollowUp {
     pub push: String,
+    pub expect: String,
+}
+
+/// A requirement that changes mid-round, and what a strong adaptation says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Twist {
+    /// What the interviewer says, verbatim.
+    pub say: String,
+    /// What a strong candidate changes in the design, for the graders.
     pub expect: String,
 }

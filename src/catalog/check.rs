@@ -623,6 +623,17 @@ fn check_question(
             &[("push", &f.push), ("expect", &f.expect)],
         );
     }
+    for (i, t) in question.twists.iter().enumerate() {
+        non_empty(
+            problems,
+            source,
+            &format!("{path}.twists[{i}]"),
+            &[("say", &t.say), ("expect", &t.expect)],
+        );
+    }
+    if let Some(exemplar) = &question.exemplar {
+        non_empty(problems, source, path, &[("exemplar", exemplar)]);
+    }
     for (field, items) in [("key_points", &question.key_points), ("pitfalls", &question.pitfalls)] {
         for (i, text) in items.iter().enumerate() {
             if text.trim().is_empty() {

@@ -18,6 +18,9 @@ pub fn run(args: &ShowArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
     if args.reference {
         text.push_str(&reference_view(question, catalog));
     }
+    if args.exemplar {
+        text.push_str(&exemplar_view(question));
+    }
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -62,12 +65,38 @@ fn section(s: &mut String, title: &str) {
     );
 }
 
+/// The question's staff-level exemplar answer, or a line saying it has none.
+pub fn exemplar_view(q: &Question) -> String {
+    let mut s = String::new();
+    section(&mut s, "What a strong answer looks like (staff-level exemplar)");
+    match &q.exemplar {
+        Some(exemplar) => {
+            for line in exemplar.lines() {
+                if line.trim().is_empty() {
+                    s.push('\n');
+                } else {
+                    s.push_str(&wrap(line, WIDTH, "  "));
+                }
+            }
+        }
+        None => {
+            let _ = writeln!(s, "  This question has no exemplar answer yet.");
+        }
+    }
+    s
+}
+
 pub fn reference_view(q: &Question, catalog: &Catalog) -> String {
     let mut s = String::new();
     section(&mut s, "Interviewer's facts (revealed when asked)");
     for c in &q.clarifications {
         s.push_str(&wrap(&format!("Q: {}", c.ask), WIDTH, "  "));
-        s.push_str(&wrap(&format!("A: {}", c.answer), WIDTH, "     "));
+        let derive = if c.derive {
+            " (asks the candidate to estimate it first)"
+        } else {
+            ""
+        };
+        s.push_str(&wrap(&format!("A: {}{derive}", c.answer), WIDTH, "     "));
     }
     section(&mut s, "The six axes");
     for (axis, note) in q.axes.iter() {
@@ -98,6 +127,13 @@ pub fn reference_view(q: &Question, catalog: &Catalog) -> String {
     section(&mut s, "Pitfalls");
     for p in &q.pitfalls {
         s.push_str(&wrap(&format!("✗ {p}"), WIDTH, "  "));
+    }
+    if !q.twists.is_empty() {
+        section(&mut s, "Twists (a requirement that changes mid-round)");
+        for t in &q.twists {
+            s.push_str(&wrap(&format!("» {}", t.say), WIDTH, "  "));
+            s.push_str(&wrap(&t.expect, WIDTH, "    "));
+        }
     }
     let _ = writeln!(s, "\nGraded with rubric `{}`.", q.rubric);
     s

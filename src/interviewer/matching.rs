@@ -196,6 +196,7 @@ mod tests {
         let c = |ask: &str, answer: &str| Clarification {
             ask: ask.into(),
             answer: answer.into(),
+            derive: false,
         };
         vec![
             c(
