@@ -271,3 +271,21 @@ fn shipped_data_is_valid_and_complete() {
     let format = catalog.format("mock-45").expect("the 45-minute format");
     assert_eq!(format.minutes, 45);
 }
+
+#[test]
+fn rubric_floors_name_real_criteria_mistakes_and_bands() {
+    let path = "tests/fixtures/broken/rubric-floors.yaml";
+    let found = problems_with(path);
+    for (at, field, words) in [
+        ("14:3", "floors[0].criterion", "criterion `evals` is not in this rubric"),
+        ("15:3", "floors[1].mistake", "unknown mistake kind `no_diagram`"),
+        ("16:3", "floors[2].cap", "band `Almost` is not in this rubric"),
+        ("17:1", "difficulty_shift.principal", "out of order or off the scale"),
+    ] {
+        let start = format!("{path}:{at}: {field}: ");
+        assert!(
+            found.iter().any(|p| p.starts_with(&start) && p.contains(words)),
+            "expected a problem starting {start:?} mentioning {words:?}, got {found:#?}"
+        );
+    }
+}

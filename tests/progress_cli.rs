@@ -170,7 +170,7 @@ fn report_markdown_has_question_timings_transcript_conversation_scorecard_and_no
         "# Practice report: ",
         "## The question",
         "## Timings",
-        "| Characterise | 07:00 |",
+        "| Characterise | 06:00 |",
         "## Transcript by phase",
         "**Six-axis worksheet**",
         "**Architecture shape:** RAG pipeline",

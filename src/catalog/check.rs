@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::axis::{Axis, PerAxis};
-use crate::bank::Question;
+use crate::bank::{Difficulty, Question};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::grade::scorecard::MistakeKind;
 use crate::rubric::{AxisInfo, Format, Rubric, Shape};
 
 use super::locate::{locate, parse_path};
@@ -183,6 +184,8 @@ pub fn merge_and_check(parsed: Vec<Parsed<'_>>) -> Result<Catalog, Diagnostics> 
     }
     for r in &rubrics {
         check_rubric(r, &mut problems);
+        check_floors(r, &mut problems);
+        check_signal_shapes(r, &shapes, &mut problems);
     }
     for f in &formats {
         check_format(f, &rubrics, &mut problems);
@@ -411,6 +414,109 @@ fn check_rubric(r: &Placed<Rubric>, problems: &mut Problems) {
                     &join(&spath, "any"),
                     "no words; list the phrases that express this concept".into(),
                 );
+            }
+        }
+    }
+}
+
+/// Floors name a criterion of the rubric or a mistake kind the graders report, and a band
+/// of the rubric; the difficulty shift must keep the bands in order.
+fn check_floors(r: &Placed<Rubric>, problems: &mut Problems) {
+    let (rubric, source) = (&r.item, r.source);
+    let max = f64::from(rubric.max_score());
+    for (i, floor) in rubric.floors.iter().enumerate() {
+        let path = format!("floors[{i}]");
+        non_empty(problems, source, &path, &[("why", &floor.why)]);
+        match (&floor.criterion, &floor.mistake) {
+            (Some(id), None) => {
+                if rubric.criterion(id).is_none() {
+                    problems.error(
+                        source,
+                        &join(&path, "criterion"),
+                        format!(
+                            "criterion `{id}` is not in this rubric; known criteria: {}",
+                            names(rubric.criteria.iter().map(|c| c.id.as_str()))
+                        ),
+                    );
+                }
+                if let Some(below) = floor.below
+                    && !(below > 0.0 && below <= max)
+                {
+                    problems.error(
+                        source,
+                        &join(&path, "below"),
+                        format!("{below} is not on the scale (above 0, at most {max})"),
+                    );
+                }
+            }
+            (None, Some(kind)) => {
+                if !MistakeKind::ALL.iter().any(|k| k.id() == kind) {
+                    problems.error(
+                        source,
+                        &join(&path, "mistake"),
+                        format!(
+                            "unknown mistake kind `{kind}`; known kinds: {}",
+                            names(MistakeKind::ALL.iter().map(|k| k.id()))
+                        ),
+                    );
+                }
+                if floor.below.is_some() {
+                    problems.error(
+                        source,
+                        &join(&path, "below"),
+                        "`below` goes with `criterion`, not with `mistake`".into(),
+                    );
+                }
+            }
+            _ => problems.error(
+                source,
+                &path,
+                "a floor names exactly one of `criterion` (with `below`) or `mistake`".into(),
+            ),
+        }
+        if !rubric.bands.iter().any(|b| b.label == floor.cap) {
+            problems.error(
+                source,
+                &join(&path, "cap"),
+                format!(
+                    "band `{}` is not in this rubric; known bands: {}",
+                    floor.cap,
+                    names(rubric.bands.iter().map(|b| b.label.as_str()))
+                ),
+            );
+        }
+    }
+    for difficulty in [Difficulty::Senior, Difficulty::Staff, Difficulty::Principal] {
+        let mins: Vec<f64> = (0..rubric.bands.len())
+            .map(|i| rubric.band_min(i, difficulty))
+            .collect();
+        if mins.windows(2).any(|w| w[1] <= w[0]) || mins.iter().skip(1).any(|m| *m > max) {
+            problems.error(
+                source,
+                &join("difficulty_shift", difficulty.as_str()),
+                format!(
+                    "a shift of {} puts the band minimums out of order or off the scale; keep every shifted minimum above the one before and at most {max}",
+                    rubric.difficulty_shift.of(difficulty)
+                ),
+            );
+        }
+    }
+}
+
+fn check_signal_shapes(r: &Placed<Rubric>, shapes: &[Placed<Shape>], problems: &mut Problems) {
+    for (i, c) in r.item.criteria.iter().enumerate() {
+        for (j, s) in c.signals.iter().enumerate() {
+            for shape in &s.shapes {
+                if !shapes.iter().any(|sh| &sh.item.id == shape) {
+                    problems.error(
+                        r.source,
+                        &format!("criteria[{i}].signals[{j}].shapes"),
+                        format!(
+                            "shape `{shape}` is not defined in formats.yaml; known shapes: {}",
+                            names(shapes.iter().map(|sh| sh.item.id.as_str()))
+                        ),
+                    );
+                }
             }
         }
     }

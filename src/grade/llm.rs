@@ -190,8 +190,8 @@ impl LlmGrader {
                 ),
             ));
         }
-        card.overall = offline::overall(&card.criteria, rubric);
         card.mistakes = detect_mistakes(&clean);
+        card.overall = super::overall::overall(&card.criteria, &card.mistakes, rubric, request.question.difficulty);
         card.usage = usage;
         if !flags.is_empty() {
             warnings.push(Warning::new(

@@ -5,6 +5,7 @@
 pub mod injection;
 pub mod mistakes;
 pub mod offline;
+pub mod overall;
 pub mod scorecard;
 pub mod sentences;
 

@@ -8,9 +8,9 @@ use futures::future::BoxFuture;
 
 use super::injection;
 use super::mistakes;
+use super::overall::overall;
 use super::scorecard::{
-    AnswerInfo, CriterionScore, GraderInfo, Overall, QuestionRef, RubricRef, ScaleInfo, Scorecard, Status, Warning,
-    WarningKind,
+    AnswerInfo, CriterionScore, GraderInfo, QuestionRef, RubricRef, ScaleInfo, Scorecard, Status, Warning, WarningKind,
 };
 use super::sentences::{self, Sentence};
 use super::{GradeRequest, Grader};
@@ -101,10 +101,11 @@ impl OfflineGrader {
                 numbers_in_scope,
                 max,
                 rubric,
+                &request.question.shape.choice,
             ));
         }
         card.mistakes = mistakes::detect(&all);
-        card.overall = overall(&card.criteria, rubric);
+        card.overall = overall(&card.criteria, &card.mistakes, rubric, request.question.difficulty);
         card.status = Status::Scored;
         card
     }
@@ -178,13 +179,15 @@ fn grade_criterion(
     numbers_in_scope: usize,
     max: u8,
     rubric: &crate::rubric::Rubric,
+    shape: &str,
 ) -> CriterionScore {
+    let signals: Vec<&crate::rubric::Signal> = criterion.signals_for(shape).collect();
     let maxf = f64::from(max);
     let mut credited_per_sentence = vec![0usize; evidence.len()];
     let mut found: Vec<(&str, usize)> = Vec::new();
     let mut missing: Vec<&crate::rubric::Signal> = Vec::new();
     let mut keyword_only = 0usize;
-    for signal in &criterion.signals {
+    for signal in signals.iter().copied() {
         let hit = evidence.iter().enumerate().find(|(i, s)| {
             s.real
                 && credited_per_sentence[*i] < MAX_CONCEPTS_PER_SENTENCE
@@ -206,7 +209,7 @@ fn grade_criterion(
             }
         }
     }
-    let total = criterion.signals.len().max(1) as f64;
+    let total = signals.len().max(1) as f64;
     let coverage = found.len() as f64 / total;
     let mut hit_sentences: Vec<usize> = found.iter().map(|(_, i)| *i).collect();
     hit_sentences.sort_unstable();
@@ -260,7 +263,7 @@ fn grade_criterion(
     let mut rationale = format!(
         "Heuristic: {} of {} concepts found in real sentences",
         found.len(),
-        criterion.signals.len()
+        signals.len()
     );
     if !found.is_empty() {
         let names: Vec<&str> = found.iter().map(|(c, _)| *c).collect();
@@ -313,22 +316,6 @@ fn quote(text: &str) -> String {
         Some(i) => cut[..i].to_owned(),
         None => cut,
     }
-}
-
-/// The weighted mean and its band.
-pub fn overall(criteria: &[CriterionScore], rubric: &crate::rubric::Rubric) -> Option<Overall> {
-    let weight: f64 = criteria.iter().map(|c| c.weight).sum();
-    if criteria.is_empty() || weight <= 0.0 {
-        return None;
-    }
-    let score = criteria.iter().map(|c| c.score * c.weight).sum::<f64>() / weight;
-    let band = rubric.band_for(score);
-    Some(Overall {
-        score,
-        max: rubric.max_score(),
-        band: band.map_or_else(String::new, |b| b.label.clone()),
-        band_meaning: band.map_or_else(String::new, |b| b.meaning.trim().to_owned()),
-    })
 }
 
 /// A scorecard with everything but the scores filled in.

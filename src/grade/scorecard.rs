@@ -182,6 +182,24 @@ pub struct Overall {
     pub max: u8,
     pub band: String,
     pub band_meaning: String,
+    /// The band the mean alone would have earned, when one of the rubric's floors capped it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncapped_band: Option<String>,
+    /// Why the band was capped (the floors that applied).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capped_by: Vec<String>,
+}
+
+impl Overall {
+    /// "Capped at Lean hire (the mean alone earns Staff): why", when a floor applied.
+    pub fn cap_note(&self) -> Option<String> {
+        let uncapped = self.uncapped_band.as_ref()?;
+        Some(format!(
+            "Capped at {} (the mean alone earns {uncapped}): {}.",
+            self.band,
+            self.capped_by.join("; ")
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -197,6 +215,29 @@ pub enum MistakeKind {
 }
 
 impl MistakeKind {
+    pub const ALL: [MistakeKind; 7] = [
+        MistakeKind::OverScoping,
+        MistakeKind::NoNumbers,
+        MistakeKind::NoLatencyCostReasoning,
+        MistakeKind::VagueDiagram,
+        MistakeKind::NoFailureModes,
+        MistakeKind::NoEvalPipeline,
+        MistakeKind::NoFallback,
+    ];
+
+    /// The id used in JSON and in rubric floors.
+    pub fn id(self) -> &'static str {
+        match self {
+            MistakeKind::OverScoping => "over_scoping",
+            MistakeKind::NoNumbers => "no_numbers",
+            MistakeKind::NoLatencyCostReasoning => "no_latency_cost_reasoning",
+            MistakeKind::VagueDiagram => "vague_diagram",
+            MistakeKind::NoFailureModes => "no_failure_modes",
+            MistakeKind::NoEvalPipeline => "no_eval_pipeline",
+            MistakeKind::NoFallback => "no_fallback",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             MistakeKind::OverScoping => "Over-scoping",

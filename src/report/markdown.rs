@@ -40,6 +40,9 @@ pub fn to_markdown(card: &Scorecard) -> String {
             o.band,
             o.band_meaning
         );
+        if let Some(note) = o.cap_note() {
+            let _ = writeln!(s, "\n{note}");
+        }
     }
     let _ = writeln!(
         s,

@@ -106,6 +106,9 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
             overall.band
         );
         let _ = writeln!(s, "\n{}", p.bold(&p.score(overall.score, overall.max, &line)));
+        if let Some(note) = overall.cap_note() {
+            s.push_str(&wrap(&note, WIDTH, "  "));
+        }
         if !overall.band_meaning.is_empty() {
             s.push_str(&p.dim(&wrap(&overall.band_meaning, WIDTH, "  ")));
         }

@@ -4,4 +4,4 @@ mod format;
 mod scoring;
 
 pub use format::{AxisInfo, Format, FormatKind, FormatsFile, Phase, Shape};
-pub use scoring::{Band, Criterion, Rubric, ScaleLevel, Signal};
+pub use scoring::{Band, Criterion, DifficultyShift, Floor, Outcome, Rubric, ScaleLevel, Signal};

@@ -231,6 +231,8 @@ impl Slim {
                     max,
                     band,
                     band_meaning: String::new(),
+                    uncapped_band: None,
+                    capped_by: Vec::new(),
                 }),
                 mistakes: Vec::new(),
                 injection: Vec::new(),

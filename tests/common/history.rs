@@ -319,6 +319,8 @@ pub fn scored_card(catalog: &Catalog, record: &Record, skill: Skill, t: f64, rng
         max,
         band: band.map_or(String::new(), |b| b.label.clone()),
         band_meaning: band.map_or(String::new(), |b| b.meaning.clone()),
+        uncapped_band: None,
+        capped_by: Vec::new(),
     });
     card.answer = AnswerInfo {
         words: session.word_count(),

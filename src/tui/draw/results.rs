@@ -63,6 +63,9 @@ pub fn lines(app: &App, card: &Scorecard) -> Vec<Line<'static>> {
                 Span::raw("  "),
                 Span::styled(overall.band.clone(), Style::default().add_modifier(Modifier::BOLD)),
             ]));
+            if let Some(note) = overall.cap_note() {
+                out.push(Line::from(Span::raw(note)));
+            }
             if !overall.band_meaning.is_empty() {
                 out.push(Line::from(Span::styled(overall.band_meaning.clone(), dim)));
             }
