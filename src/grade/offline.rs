@@ -347,5 +347,6 @@ pub fn empty_card(request: &GradeRequest<'_>, grader: GraderInfo) -> Scorecard {
             words: request.transcript.word_count(),
             phases: request.transcript.phases().into_iter().map(str::to_owned).collect(),
         },
+        flow: Some(crate::whiteboard::parse(&request.transcript.full_text())).filter(|f| !f.is_empty()),
     }
 }

@@ -33,6 +33,9 @@ pub struct Scorecard {
     pub usage: Option<UsageInfo>,
     pub warnings: Vec<Warning>,
     pub answer: AnswerInfo,
+    /// The data flow parsed from the answer (see docs/whiteboard.md), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<crate::whiteboard::Flow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -91,5 +91,6 @@ fn unscored(question: &Question, session: &Session, grader: GraderInfo, source: 
             words: session.word_count(),
             phases: Vec::new(),
         },
+        flow: None,
     }
 }

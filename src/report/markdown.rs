@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::{fmt_criterion_score, fmt_score, short_hash, usage_line};
 use crate::grade::Scorecard;
 use crate::grade::scorecard::Status;
+use crate::whiteboard::{Flow, mermaid};
 
 pub fn to_markdown(card: &Scorecard) -> String {
     let mut s = String::new();
@@ -72,6 +73,9 @@ pub fn to_markdown(card: &Scorecard) -> String {
             let _ = writeln!(s, "- also: {hint}");
         }
     }
+    if let Some(flow) = &card.flow {
+        diagram(&mut s, flow);
+    }
     if !card.mistakes.is_empty() {
         let _ = writeln!(s, "\n## Common mistakes\n");
         for m in &card.mistakes {
@@ -86,6 +90,18 @@ pub fn to_markdown(card: &Scorecard) -> String {
     }
     warnings(&mut s, card);
     s
+}
+
+/// The answer's data flow as a Mermaid flowchart, and the flow lines that did not parse.
+pub fn diagram(s: &mut String, flow: &Flow) {
+    let _ = writeln!(s, "\n## Data flow, as written\n");
+    let _ = writeln!(s, "```mermaid\n{}```", mermaid(flow));
+    if !flow.unparsed.is_empty() {
+        let _ = writeln!(s, "\nNot read as a flow (see docs/whiteboard.md for the notation):\n");
+        for u in &flow.unparsed {
+            let _ = writeln!(s, "- line {}: `{}` — {}", u.line, u.text.replace('`', "'"), u.why);
+        }
+    }
 }
 
 fn warnings(s: &mut String, card: &Scorecard) {

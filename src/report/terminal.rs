@@ -136,6 +136,19 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
             s.push_str(&p.dim(&wrap(&format!("also: {hint}"), WIDTH, "    ")));
         }
     }
+    if let Some(flow) = &card.flow {
+        let _ = writeln!(s, "\n{}", p.bold("Data flow, as written"));
+        for line in crate::whiteboard::draw(flow, WIDTH - 2).lines() {
+            let _ = writeln!(s, "  {line}");
+        }
+        for u in &flow.unparsed {
+            s.push_str(&p.dim(&wrap(
+                &format!("not a flow, line {}: {} — {}", u.line, u.text, u.why),
+                WIDTH,
+                "  ",
+            )));
+        }
+    }
     if !card.mistakes.is_empty() {
         let _ = writeln!(s, "\n{}", p.bold("Common mistakes found"));
         for m in &card.mistakes {

@@ -242,6 +242,7 @@ impl Slim {
                     words: c.words,
                     phases: Vec::new(),
                 },
+                flow: None,
             })
             .collect();
         Record {

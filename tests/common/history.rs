@@ -262,6 +262,7 @@ fn base_card(record: &Record, grader: GraderInfo, status: Status) -> Scorecard {
             words: 0,
             phases: Vec::new(),
         },
+        flow: None,
     }
 }
 

@@ -1,0 +1,318 @@
+//! Reads the flow notation out of free text. A line is a flow when it chains names with
+//! arrows: `client → gateway → router`, `->`, `-->`, `=>`, `⟶`; an arrow may carry a label,
+//! `router -(paid)-> flagship pool`, `gateway -[SSE]-> client` or `a --batch--> b`.
+//! List markers and numbered steps (`3. router → admission queue`) are dropped, prose
+//! before the first name and after the last is cut away, and a parenthesis after a name
+//! (`gateway (auth, limits)`) is a note, not part of the name. Estimate lines
+//! (`1.2k avg → ~3.5k peak`) are arithmetic, not flows, and are skipped.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::flow::{Flow, Unparsed};
+
+/// The longest name a component may have; longer is prose, not a box on a diagram.
+const MAX_NAME_WORDS: usize = 5;
+
+static ARROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\s*(?:-\((?P<paren>[^()]{1,40})\)->|-\[(?P<bracket>[^\[\]]{1,40})\]->|--(?P<dashed>[A-Za-z0-9][^<>]{0,38}?)-->|-->|->|=>|→|⟶|⇒)\s*",
+    )
+    .expect("the arrow pattern is valid")
+});
+
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[-*+•]\s+|\(?\d{1,3}[.)]\s*|step\s+\d{1,3}[:.)]?\s*)+")
+        .expect("the list-marker pattern is valid")
+});
+
+/// Words that start or end prose around a name rather than belong to it.
+const EDGE_WORDS: &[&str] = &[
+    "the", "a", "an", "then", "to", "from", "into", "via", "through", "and", "goes", "go", "flows", "flow", "is",
+    "are", "we", "it", "request", "path:", "flow:", "so", "finally", "first", "next", "back", "our", "its", "each",
+    "every", "on", "in", "at",
+];
+
+/// Where prose after the last name begins.
+const TAIL_CUTS: &[&str] = &[
+    ",",
+    ";",
+    ". ",
+    ":",
+    " (",
+    " — ",
+    " – ",
+    " - ",
+    " with ",
+    " which ",
+    " that ",
+    " where ",
+    " while ",
+    " and ",
+    " so ",
+    " because ",
+    " if ",
+    " when ",
+    " for ",
+    " using ",
+    " over ",
+];
+
+/// Parses every flow line in `text` into one graph.
+pub fn parse(text: &str) -> Flow {
+    let mut flow = Flow::default();
+    for (i, raw) in text.lines().enumerate() {
+        parse_line(raw, i + 1, &mut flow);
+    }
+    flow
+}
+
+fn parse_line(raw: &str, line_no: usize, flow: &mut Flow) {
+    if !ARROW.is_match(raw) {
+        return;
+    }
+    let line = clean(raw);
+    if is_estimate(&line) {
+        return;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    let mut labels: Vec<Option<String>> = Vec::new();
+    let mut at = 0;
+    for arrow in ARROW.captures_iter(&line) {
+        let whole = arrow.get(0).expect("a match has a whole");
+        names.push(&line[at..whole.start()]);
+        let label = ["paren", "bracket", "dashed"]
+            .iter()
+            .find_map(|g| arrow.name(g))
+            .map(|m| m.as_str().trim().to_owned())
+            .filter(|l| !l.is_empty());
+        labels.push(label);
+        at = whole.end();
+    }
+    names.push(&line[at..]);
+    let last = names.len() - 1;
+    let mut cleaned: Vec<String> = Vec::with_capacity(names.len());
+    for (i, segment) in names.iter().enumerate() {
+        let name = if i == 0 {
+            head_name(segment)
+        } else if i == last {
+            tail_name(segment)
+        } else {
+            middle_name(segment)
+        };
+        match name {
+            Ok(name) => cleaned.push(name),
+            Err(why) => {
+                flow.unparsed.push(Unparsed {
+                    line: line_no,
+                    text: raw.trim().to_owned(),
+                    why: why.to_owned(),
+                });
+                return;
+            }
+        }
+    }
+    let ids: Vec<usize> = cleaned.iter().map(|n| flow.component(n)).collect();
+    for (pair, label) in ids.windows(2).zip(labels) {
+        flow.connect(pair[0], pair[1], label, line_no);
+    }
+}
+
+/// The line without list markers, Markdown emphasis or code ticks.
+fn clean(raw: &str) -> String {
+    let stripped = LIST_MARKER.replace(raw, "");
+    stripped
+        .replace("**", "")
+        .replace('`', "")
+        .replace("__", "")
+        .trim()
+        .to_owned()
+}
+
+/// `1.2k avg → ~3.5k peak` or `5k req/s x 250 tok = 1.25M tok/s` is arithmetic.
+fn is_estimate(line: &str) -> bool {
+    if line.contains('=') && !line.contains("=>") || line.contains('≈') {
+        return true;
+    }
+    ARROW.split(line).filter(|s| !s.trim().is_empty()).all(|segment| {
+        let s = segment.trim().trim_start_matches(['~', '$', '(']);
+        s.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+fn head_name(segment: &str) -> Result<String, &'static str> {
+    // Prose before the first name ends at the last colon, semicolon or dash.
+    let start = [": ", "; ", " — ", " – ", ", "]
+        .iter()
+        .filter_map(|cut| segment.rfind(cut).map(|i| i + cut.len()))
+        .max()
+        .unwrap_or(0);
+    let words: Vec<&str> = segment[start..].split_whitespace().collect();
+    let words = trim_edge_words(&words);
+    let tail = &words[words.len().saturating_sub(MAX_NAME_WORDS)..];
+    finish(&trim_edge_words(tail).join(" "))
+}
+
+fn middle_name(segment: &str) -> Result<String, &'static str> {
+    let name = drop_notes(segment);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let words = trim_edge_words(&words);
+    if words.len() > MAX_NAME_WORDS {
+        return Err(
+            "a name between two arrows is longer than five words; write the component's name, and put notes in brackets",
+        );
+    }
+    finish(&words.join(" "))
+}
+
+fn tail_name(segment: &str) -> Result<String, &'static str> {
+    let end = TAIL_CUTS
+        .iter()
+        .filter_map(|cut| segment.find(cut))
+        .min()
+        .unwrap_or(segment.len());
+    let name = drop_notes(&segment[..end]);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let words = trim_edge_words(&words);
+    let head = &words[..words.len().min(MAX_NAME_WORDS)];
+    finish(&trim_edge_words(head).join(" "))
+}
+
+/// `gateway (auth, limits)` is the gateway with a note.
+fn drop_notes(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    let mut depth = 0usize;
+    for c in segment.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn trim_edge_words<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let is_edge = |w: &&str| EDGE_WORDS.contains(&w.to_lowercase().as_str());
+    let start = words.iter().position(|w| !is_edge(w)).unwrap_or(words.len());
+    let end = words.iter().rposition(|w| !is_edge(w)).map_or(start, |i| i + 1);
+    words[start..end.max(start)].to_vec()
+}
+
+fn finish(name: &str) -> Result<String, &'static str> {
+    let name = name
+        .trim_matches(|c: char| c.is_whitespace() || ".,;:!?\"'“”‘’*_".contains(c))
+        .to_owned();
+    if name.is_empty() {
+        Err("an arrow with nothing on one side; name a component at both ends")
+    } else {
+        Ok(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(flow: &Flow) -> Vec<&str> {
+        flow.components.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    fn edges(flow: &Flow) -> Vec<(String, String, Option<String>)> {
+        flow.edges
+            .iter()
+            .map(|e| {
+                (
+                    flow.components[e.from].name.clone(),
+                    flow.components[e.to].name.clone(),
+                    e.label.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_unicode_chain_becomes_components_and_edges() {
+        let flow = parse("client → gateway → router → queue → model servers");
+        assert_eq!(names(&flow), ["client", "gateway", "router", "queue", "model servers"]);
+        assert_eq!(flow.edges.len(), 4);
+        assert!(flow.unparsed.is_empty());
+    }
+
+    #[test]
+    fn ascii_arrows_and_every_label_form() {
+        let flow = parse(
+            "router -(paid)-> flagship pool\ngateway -[SSE]-> client\nlogs --nightly--> eval harness\nweb -> api => db ⟶ cache --> worker",
+        );
+        let e = edges(&flow);
+        assert!(e.contains(&("router".into(), "flagship pool".into(), Some("paid".into()))));
+        assert!(e.contains(&("gateway".into(), "client".into(), Some("SSE".into()))));
+        assert!(e.contains(&("logs".into(), "eval harness".into(), Some("nightly".into()))));
+        assert_eq!(flow.components.len(), 11);
+        assert_eq!(flow.labelled_edges(), 3);
+    }
+
+    #[test]
+    fn numbered_steps_and_bullets_lose_their_markers() {
+        let flow = parse(
+            "1. SDK → edge\n2) edge → gateway\n- gateway → router\n* **router** → `replica`\nStep 5: replica → client",
+        );
+        assert_eq!(names(&flow), ["SDK", "edge", "gateway", "router", "replica", "client"]);
+        assert_eq!(flow.edges[0].line, 1);
+        assert_eq!(flow.edges[4].line, 5);
+    }
+
+    #[test]
+    fn prose_around_the_arrows_is_cut_away() {
+        let flow = parse(
+            "The online path: client → API gateway (auth, per-org limits) → router, which picks a replica by queue depth.",
+        );
+        assert_eq!(names(&flow), ["client", "API gateway", "router"]);
+        let flow = parse("Then the request goes from the client → the gateway and streams back.");
+        assert_eq!(names(&flow), ["client", "gateway"]);
+    }
+
+    #[test]
+    fn the_same_component_is_one_box_whatever_its_case_or_plural() {
+        let flow = parse(
+            "Client → Model server\nmodel servers → client\nclient -> model server\nclient → API gateway\ngateway → server",
+        );
+        assert_eq!(names(&flow), ["Client", "Model server", "API gateway"]);
+        assert_eq!(flow.edges.len(), 4, "a repeated edge is drawn once");
+        assert!(flow.reaches(0, 1) && flow.reaches(1, 0), "cycles are kept");
+    }
+
+    #[test]
+    fn estimate_lines_and_plain_prose_are_not_flows() {
+        for text in [
+            "100M / 86,400 ≈ 1.2k avg → ~3.5k peak",
+            "5k req/s x 250 tok = 1.25M tok/s → 830 GPUs",
+            "1.2k → 3.5k",
+            "p95 under 2 s in 3 regions",
+            "We use a gateway and a router.",
+        ] {
+            let flow = parse(text);
+            assert!(flow.is_empty() && flow.unparsed.is_empty(), "{text}: {flow:?}");
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_listed_with_the_reason() {
+        let flow = parse("client → → gateway\ngateway → the thing that decides which of the pools gets it → pool");
+        assert_eq!(flow.unparsed.len(), 2);
+        assert!(flow.unparsed[0].why.contains("nothing on one side"));
+        assert!(flow.unparsed[1].why.contains("longer than five words"));
+        assert!(flow.is_empty());
+    }
+
+    #[test]
+    fn fifty_components_in_one_flow() {
+        let chain: Vec<String> = (0..50).map(|i| format!("service {i}")).collect();
+        let flow = parse(&chain.join(" -> "));
+        assert_eq!(flow.components.len(), 50);
+        assert_eq!(flow.edges.len(), 49);
+        assert!(flow.reaches(0, 49) && !flow.reaches(49, 0));
+    }
+}
