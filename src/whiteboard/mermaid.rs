@@ -50,11 +50,11 @@ mod tests {
 
     #[test]
     fn components_become_quoted_nodes_and_labels_ride_on_the_arrows() {
-        let flow = parse("client → gateway -[SSE|h2]-> model \"A\" <pool>");
+        let flow = parse("client → gateway -[say \"SSE|h2\"]-> model \"A\" <pool>");
         let text = mermaid(&flow);
         assert_eq!(
             text,
-            "flowchart LR\n  n0[\"client\"]\n  n1[\"gateway\"]\n  n2[\"model #quot;A#quot; #lt;pool#gt;\"]\n  n0 --> n1\n  n1 -->|\"SSE#124;h2\"| n2\n"
+            "flowchart LR\n  n0[\"client\"]\n  n1[\"gateway\"]\n  n2[\"model A #lt;pool#gt;\"]\n  n0 --> n1\n  n1 -->|\"say #quot;SSE#124;h2#quot;\"| n2\n"
         );
     }
 }

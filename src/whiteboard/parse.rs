@@ -148,7 +148,8 @@ fn head_name(segment: &str) -> Result<String, &'static str> {
         .filter_map(|cut| segment.rfind(cut).map(|i| i + cut.len()))
         .max()
         .unwrap_or(0);
-    let words: Vec<&str> = segment[start..].split_whitespace().collect();
+    let name = drop_notes(&segment[start..]);
+    let words: Vec<&str> = name.split_whitespace().collect();
     let words = trim_edge_words(&words);
     let tail = &words[words.len().saturating_sub(MAX_NAME_WORDS)..];
     finish(&trim_edge_words(tail).join(" "))
@@ -202,8 +203,9 @@ fn trim_edge_words<'a>(words: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn finish(name: &str) -> Result<String, &'static str> {
-    let name = name
-        .trim_matches(|c: char| c.is_whitespace() || ".,;:!?\"'“”‘’*_".contains(c))
+    let unquoted: String = name.chars().filter(|c| !"\"“”".contains(*c)).collect();
+    let name = unquoted
+        .trim_matches(|c: char| c.is_whitespace() || ".,;:!?'‘’*_".contains(c))
         .to_owned();
     if name.is_empty() {
         Err("an arrow with nothing on one side; name a component at both ends")
