@@ -10,5 +10,5 @@ for (const b of blocks) {
   try { const r = await mermaid.parse(b); if (!r) { bad++; console.log('rejected:\n' + b); } }
   catch (e) { bad++; console.log('error: ' + e.message + '\n' + b); }
 }
-console.log(`${blocks.length} diagrams, ${bad} rejected`);
+console.log(`mermaid: ${blocks.length - bad} passed, ${bad} failed`);
 process.exit(bad ? 1 : 0);
