@@ -3,6 +3,7 @@
 //! as a Mermaid flowchart. See docs/whiteboard.md for the notation.
 
 mod draw;
+mod expect;
 mod flow;
 mod mermaid;
 mod parse;
