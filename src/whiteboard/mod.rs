@@ -9,6 +9,7 @@ mod mermaid;
 mod parse;
 
 pub use draw::{Drawing, draw};
+pub use expect::{FlowCheck, Role, check, expected_roles};
 pub use flow::{Component, Edge, Flow, Unparsed};
 pub use mermaid::mermaid;
 pub use parse::parse;
