@@ -75,7 +75,7 @@ pub fn exemplar_view(q: &Question) -> String {
                 if line.trim().is_empty() {
                     s.push('\n');
                 } else {
-                    s.push_str(&wrap(line, WIDTH, "  "));
+                    s.push_str(&wrap_hanging(line, WIDTH));
                 }
             }
         }
@@ -84,6 +84,26 @@ pub fn exemplar_view(q: &Question) -> String {
         }
     }
     s
+}
+
+/// Wraps one Markdown line, indenting a list item's continuation lines under its text.
+fn wrap_hanging(line: &str, width: usize) -> String {
+    let trimmed = line.trim_start();
+    let marker_len = trimmed
+        .split_once(' ')
+        .filter(|(m, _)| {
+            matches!(*m, "-" | "*" | "•") || (m.ends_with('.') && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit()))
+        })
+        .map_or(0, |(m, _)| m.chars().count() + 1);
+    let nested = line.len() - trimmed.len();
+    let first = format!("  {}", " ".repeat(nested));
+    let rest = format!("{first}{}", " ".repeat(marker_len));
+    let wrapped = wrap(trimmed, width, &rest);
+    // The first line keeps the marker at the item's own indent.
+    match wrapped.strip_prefix(&rest) {
+        Some(tail) => format!("{first}{tail}"),
+        None => wrapped,
+    }
 }
 
 pub fn reference_view(q: &Question, catalog: &Catalog) -> String {
