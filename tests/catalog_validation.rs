@@ -248,12 +248,17 @@ fn shipped_data_is_valid_and_complete() {
     assert_eq!(
         topics,
         [
+            "agents",
+            "ai-products",
             "inference-batching",
+            "ml-platform",
             "model-serving",
             "rag",
             "realtime-chat",
             "safety-eval",
-            "training"
+            "serving-systems",
+            "training",
+            "trust-abuse"
         ]
     );
     for q in &catalog.questions {
