@@ -90,12 +90,17 @@ impl Default for Options {
 }
 
 /// Topics weighted so `training` is practised least.
-const TOPIC_WEIGHTS: [(&str, usize); 6] = [
+const TOPIC_WEIGHTS: [(&str, usize); 11] = [
     ("rag", 4),
     ("model-serving", 4),
     ("realtime-chat", 3),
     ("inference-batching", 3),
     ("safety-eval", 3),
+    ("serving-systems", 3),
+    ("agents", 2),
+    ("ai-products", 2),
+    ("ml-platform", 2),
+    ("trust-abuse", 2),
     ("training", 1),
 ];
 
