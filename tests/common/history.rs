@@ -97,10 +97,10 @@ const TOPIC_WEIGHTS: [(&str, usize); 11] = [
     ("inference-batching", 3),
     ("safety-eval", 3),
     ("serving-systems", 3),
-    ("agents", 2),
-    ("ai-products", 2),
-    ("ml-platform", 2),
-    ("trust-abuse", 2),
+    ("agents", 3),
+    ("ai-products", 3),
+    ("ml-platform", 3),
+    ("trust-abuse", 3),
     ("training", 1),
 ];
 
