@@ -9,6 +9,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use crate::axis::Axis;
 use crate::catalog::Catalog;
 use crate::grade::Scorecard;
+use crate::interviewer::reply;
 use crate::practice::{Launch, grade_session};
 use crate::session::clock::format_ms;
 use crate::session::{Effect, Event, Field, LogKind, PhaseTool, Session};
@@ -202,7 +203,8 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
                     Err(e) => say(&mut out, &format!("warning: could not save: {e}")),
                 },
                 Effect::Answer { question: asked } => {
-                    let text = interviewer.answer(&asked).await;
+                    let earlier = session.earlier_questions();
+                    let text = reply(&interviewer, &question, session.persona, &asked, &earlier).await;
                     session.update(Event::Answered(text), clock.now_ms());
                 }
                 Effect::PushFollowUp { next_unused } => {

@@ -108,7 +108,7 @@ pub fn session_markdown(record: &Record, question: Option<&Question>, catalog: &
                 let _ = writeln!(
                     s,
                     "- Overall: **{}/{} — {}** (graded by {})",
-                    fmt_score((o.score * 100.0).round() / 100.0),
+                    fmt_score(o.score),
                     o.max,
                     o.band,
                     card.grader.label

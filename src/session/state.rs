@@ -242,6 +242,18 @@ impl Session {
         phases + axes + self.shape.reason.split_whitespace().count()
     }
 
+    /// The candidate's questions to the interviewer before the latest one, oldest first.
+    pub fn earlier_questions(&self) -> Vec<String> {
+        let mut asked: Vec<String> = self
+            .log
+            .iter()
+            .filter(|e| e.kind == LogKind::Question)
+            .map(|e| e.text.clone())
+            .collect();
+        asked.pop();
+        asked
+    }
+
     pub(crate) fn enter_phase(&mut self, index: usize) {
         self.current = index;
         let at_ms = self.elapsed_ms();

@@ -59,6 +59,19 @@ fn budgets_follow_the_format_and_scale_to_the_minutes_asked() {
     let short = Plan::from_format(&format(), Some(22.5));
     assert_eq!(short.phases[3].budget_ms, 7 * MIN + 30_000);
     assert_eq!(short.total_ms(), 22 * MIN + 30_000);
+    for (minutes, total_s) in [(1.0, 60), (5.0, 300), (10.0, 600), (22.5, 1350), (90.0, 5400)] {
+        let plan = Plan::from_format(&format(), Some(minutes));
+        assert_eq!(plan.total_ms(), total_s * 1000, "--minutes {minutes}");
+        assert!(
+            plan.phases
+                .iter()
+                .all(|p| p.budget_ms >= 1000 && p.budget_ms % 1000 == 0)
+        );
+    }
+    // 10 minutes: 7/45 of 600 s is 93.3 s; the odd second left over goes to the first phase.
+    let ten = Plan::from_format(&format(), Some(10.0));
+    let secs: Vec<u64> = ten.phases.iter().map(|p| p.budget_ms / 1000).collect();
+    assert_eq!(secs, [94, 40, 133, 200, 93, 40]);
     let single = Plan::single_phase(&format(), "architecture", None);
     assert_eq!(single.phases.len(), 1);
     assert_eq!(single.total_ms(), 10 * MIN);

@@ -230,15 +230,18 @@ impl Session {
             Some(next) => format!("move on to {}", next.name.to_lowercase()),
             None => "wrap up".to_owned(),
         };
-        let minutes = over_ms / 60_000;
-        if minutes == 0 {
+        if over_ms < 60_000 {
             format!(
-                "Time's up for {} ({} min) — {advice}.",
+                "Time's up for {} ({}) — {advice}.",
                 phase.name.to_lowercase(),
-                phase.budget_ms / 60_000
+                super::clock::format_duration(phase.budget_ms)
             )
         } else {
-            format!("{} is {minutes} min over budget — {advice}.", phase.name)
+            format!(
+                "{} is {} over budget — {advice}.",
+                phase.name,
+                super::clock::format_duration(over_ms / 60_000 * 60_000)
+            )
         }
     }
 }

@@ -8,6 +8,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::grade::Scorecard;
+use crate::interviewer::reply;
 use crate::practice::{Launch, grade_session};
 use crate::session::{Effect, Event};
 use crate::store::{Record, Store};
@@ -130,10 +131,11 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                     Effect::Save => save(&mut app, &mut record, &store),
                     Effect::Answer { question: asked } => {
                         app.waiting_for_interviewer += 1;
-                        let interviewer = interviewer.clone();
-                        let tx = tx.clone();
+                        let (interviewer, question, tx) = (interviewer.clone(), question.clone(), tx.clone());
+                        let (persona, earlier) = (app.session.persona, app.session.earlier_questions());
                         tokio::spawn(async move {
-                            let _ = tx.send(Msg::Answered(interviewer.answer(&asked).await));
+                            let text = reply(&interviewer, &question, persona, &asked, &earlier).await;
+                            let _ = tx.send(Msg::Answered(text));
                         });
                     }
                     Effect::PushFollowUp { next_unused } => {

@@ -55,7 +55,7 @@ pub fn lines(app: &App, card: &Scorecard) -> Vec<Line<'static>> {
         (Some(overall), _) => {
             out.push(Line::from(vec![
                 Span::styled(
-                    format!("Overall {:.1} / {}", overall.score, overall.max),
+                    format!("Overall {} / {}", crate::score::shown(overall.score), overall.max),
                     Style::default()
                         .add_modifier(Modifier::BOLD)
                         .fg(score_color(overall.score, max)),
@@ -102,7 +102,7 @@ pub fn lines(app: &App, card: &Scorecard) -> Vec<Line<'static>> {
     for c in &card.criteria {
         out.push(Line::from(vec![
             Span::styled(
-                format!("{:>4.1} ", c.score),
+                format!("{:>4} ", crate::score::shown_fixed(c.score)),
                 Style::default()
                     .fg(score_color(c.score, max))
                     .add_modifier(Modifier::BOLD),
