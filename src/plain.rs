@@ -204,8 +204,12 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
                 },
                 Effect::Answer { question: asked } => {
                     let earlier = session.earlier_questions();
-                    let text = reply(&interviewer, &question, session.persona, &asked, &earlier).await;
-                    session.update(Event::Answered(text), clock.now_ms());
+                    let said = reply(&interviewer, &question, session.persona, &asked, &earlier).await;
+                    let event = Event::Answered {
+                        text: said.text,
+                        fact: said.fact,
+                    };
+                    session.update(event, clock.now_ms());
                 }
                 Effect::PushFollowUp { next_unused } => {
                     let written = session

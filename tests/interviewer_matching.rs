@@ -269,14 +269,16 @@ fn a_figure_to_derive_is_asked_back_first_and_given_when_pressed() {
     let asked = "what prefill throughput per GPU should I assume?";
     // First time: you tell me.
     let first = bank.answer_first(asked, &[]).expect("the bank answers first");
-    assert!(first.starts_with("You tell me"), "{first}");
+    assert!(first.text.starts_with("You tell me"), "{first:?}");
+    assert_eq!(first.fact, None, "nothing is revealed yet");
     // Asked again: the fact (the interviewer answers it as usual).
     assert_eq!(bank.answer_first(asked, &[asked]), None);
     assert!(bank.answer(asked).contains("~5k tok/s per H100"));
     // Pressed, naming the figure or not.
     assert_eq!(bank.answer_first(&format!("just tell me, {asked}"), &[]), None);
     let pressed = bank.answer_first("I don't know, just tell me", &[asked]).unwrap();
-    assert!(pressed.contains("~5k tok/s per H100"), "{pressed}");
+    assert!(pressed.text.contains("~5k tok/s per H100"), "{pressed:?}");
+    assert_eq!(pressed.fact, Some(throughput));
     // A fact not marked for deriving is given at once; pressing with nothing asked gives nothing.
     assert_eq!(bank.answer_first("what are the SLOs?", &[]), None);
     assert_eq!(bank.answer_first("just tell me", &[]), None);

@@ -52,7 +52,7 @@ fn tab(app: &mut App) {
 }
 
 fn render(app: &mut App, (w, h): (u16, u16)) -> String {
-    app.fit_to(h);
+    app.fit_to(w, h);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| draw(f, app)).unwrap();
     terminal.backend().to_string()
@@ -78,7 +78,10 @@ fn characterise_in_progress(catalog: &Catalog) -> App<'_> {
     typed(&mut app, "20k req/s peak, 1.5k-token prompts");
     app.now = 150_000;
     app.dispatch(Event::Ask("What peak load should we plan for?".into()));
-    app.dispatch(Event::Answered("20k requests/s at peak across all models.".into()));
+    app.dispatch(Event::Answered {
+        text: "20k requests/s at peak across all models.".into(),
+        fact: Some(0),
+    });
     app
 }
 

@@ -4,6 +4,7 @@
 use crate::bank::Question;
 use crate::session::Persona;
 
+use super::Reply;
 use super::matching::{asks_for_prompt, best_clarification, best_index, presses_for_fact};
 
 /// Pushes used once the bank's own follow-ups are spent.
@@ -36,15 +37,16 @@ impl OfflineInterviewer<'_> {
     /// questions (oldest first): the prompt again; "you tell me" the first time a figure
     /// the candidate should derive is asked for; that figure when they press ("just tell
     /// me") or ask again. `None`: answer the question as usual.
-    pub fn answer_first(&self, asked: &str, earlier: &[&str]) -> Option<String> {
+    pub fn answer_first(&self, asked: &str, earlier: &[&str]) -> Option<Reply> {
+        let said = |text: String| Reply { text, fact: None };
         if asks_for_prompt(asked) {
-            return Some(self.prompt_again());
+            return Some(said(self.prompt_again()));
         }
         let facts = &self.question.clarifications;
         let pressed = presses_for_fact(asked);
         let asked_before = |i: usize| earlier.iter().any(|e| best_index(e, facts) == Some(i));
         match best_index(asked, facts) {
-            Some(i) if facts[i].derive && !pressed && !asked_before(i) => Some(self.derive_first()),
+            Some(i) if facts[i].derive && !pressed && !asked_before(i) => Some(said(self.derive_first())),
             Some(_) => None,
             // "Just tell me" after a deflection: the fact the last question was about.
             None if pressed => earlier
@@ -52,9 +54,20 @@ impl OfflineInterviewer<'_> {
                 .rev()
                 .find_map(|e| best_index(e, facts))
                 .filter(|i| facts[*i].derive)
-                .map(|i| self.give(&facts[i].answer)),
+                .map(|i| Reply {
+                    text: self.give(&facts[i].answer),
+                    fact: Some(i),
+                }),
             None => None,
         }
+    }
+
+    /// The bank fact an answer to `asked` gives, if any.
+    pub fn fact_for(&self, asked: &str) -> Option<usize> {
+        if asks_for_prompt(asked) {
+            return None;
+        }
+        best_index(asked, &self.question.clarifications)
     }
 
     fn give(&self, fact: &str) -> String {

@@ -86,7 +86,13 @@ mod tests {
             .unwrap();
         session.update(Event::Edit(Field::Axis(Axis::Scale), "20k req/s peak".into()), 0);
         session.update(Event::Ask("What is the peak load?".into()), 1);
-        session.update(Event::Answered("INTERVIEWER-FACT 20k requests/s".into()), 2);
+        session.update(
+            Event::Answered {
+                text: "INTERVIEWER-FACT 20k requests/s".into(),
+                fact: Some(0),
+            },
+            2,
+        );
         session.update(Event::GoTo(2), 3);
         session.update(Event::ChooseShape("serving-platform".into()), 4);
         session.update(

@@ -256,6 +256,7 @@ fn conversation(s: &mut String, session: &Session) {
             LogKind::FollowUp => "**Interviewer pushed (follow-up):**",
             LogKind::Nudge => "_Interviewer (time nudge):_",
             LogKind::Opening => "_Interviewer opened the phase:_",
+            LogKind::Twist => "**Interviewer changed a requirement:**",
         };
         let _ = writeln!(
             s,

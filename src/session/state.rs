@@ -90,6 +90,8 @@ pub enum LogKind {
     Nudge,
     /// The interviewer opened a phase.
     Opening,
+    /// The interviewer changed a requirement mid-round.
+    Twist,
 }
 
 /// One line of the interviewer conversation.
@@ -100,6 +102,9 @@ pub struct LogEntry {
     pub at_ms: u64,
     pub kind: LogKind,
     pub text: String,
+    /// For an answer that gave a bank fact: its index in the question's clarifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,6 +271,7 @@ impl Session {
                     at_ms,
                     kind: LogKind::Opening,
                     text: phase.opening.clone(),
+                    fact: None,
                 };
                 self.log.push(entry);
             }
@@ -273,12 +279,28 @@ impl Session {
     }
 
     pub(crate) fn say(&mut self, kind: LogKind, text: String) {
+        self.say_fact(kind, text, None);
+    }
+
+    pub(crate) fn say_fact(&mut self, kind: LogKind, text: String, fact: Option<usize>) {
         let entry = LogEntry {
             phase: self.phase().id.clone(),
             at_ms: self.elapsed_ms(),
             kind,
             text,
+            fact,
         };
         self.log.push(entry);
+    }
+
+    /// The bank facts the interviewer has given, in the order first given.
+    pub fn revealed_facts(&self) -> Vec<usize> {
+        let mut facts = Vec::new();
+        for fact in self.log.iter().filter_map(|e| e.fact) {
+            if !facts.contains(&fact) {
+                facts.push(fact);
+            }
+        }
+        facts
     }
 }

@@ -203,7 +203,13 @@ fn questions_go_to_the_interviewer_and_answers_land_in_the_log() {
             question: "What is the peak QPS?".into()
         }]
     );
-    s.update(Event::Answered("50k requests/s.".into()), 2000);
+    s.update(
+        Event::Answered {
+            text: "50k requests/s.".into(),
+            fact: Some(0),
+        },
+        2000,
+    );
     let kinds: Vec<LogKind> = s.log.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [LogKind::Opening, LogKind::Question, LogKind::Answer]);
     assert!(

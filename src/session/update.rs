@@ -28,8 +28,12 @@ pub enum Event {
     Ask(String),
     /// The candidate wants the interviewer to push a follow-up now.
     RequestFollowUp,
-    /// The interviewer's reply to `Effect::Answer`.
-    Answered(String),
+    /// The interviewer's reply to `Effect::Answer`; `fact` is the bank clarification it
+    /// gave, if any.
+    Answered {
+        text: String,
+        fact: Option<usize>,
+    },
     /// The interviewer's follow-up for `Effect::PushFollowUp`; `index` is the bank
     /// follow-up it was built on, if any.
     FollowUpPushed {
@@ -114,8 +118,8 @@ impl Session {
                 }
             }
             Event::RequestFollowUp => effects.push(self.follow_up_effect()),
-            Event::Answered(text) => {
-                self.say(LogKind::Answer, text);
+            Event::Answered { text, fact } => {
+                self.say_fact(LogKind::Answer, text, fact);
                 self.mark_edited(now);
             }
             Event::FollowUpPushed { text, index } => {

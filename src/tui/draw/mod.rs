@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the app's state onto a frame.
 
+mod fields;
 mod grading;
 pub mod interview;
 mod overlay;
