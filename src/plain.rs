@@ -170,6 +170,7 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
                 LogKind::Question => "you asked",
                 LogKind::Nudge => "clock",
                 LogKind::FollowUp => "interviewer (follow-up)",
+                LogKind::Twist => "interviewer (a requirement changes)",
                 _ => "interviewer",
             };
             say(&mut out, &format!("{who}: {}", entry.text));

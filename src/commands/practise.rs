@@ -15,7 +15,7 @@ use crate::grade::{GraderMode, GraderSettings, Scorecard, grader_from_settings};
 use crate::interviewer::Interviewer;
 use crate::llm::LlmClient;
 use crate::plain::run_plain;
-use crate::practice::{Launch, PracticeRequest, choose_question, grade_session, new_record};
+use crate::practice::{DEFAULT_TWIST_AT, Launch, PracticeRequest, choose_question, grade_session, new_record};
 use crate::report::{self, OutputFormat};
 use crate::session::clock::SystemClock;
 use crate::session::{Mode, Status};
@@ -67,6 +67,11 @@ fn practise(
         phase,
         minutes: args.minutes,
         persona: args.persona,
+        twist_at: if args.no_twist {
+            None
+        } else {
+            Some(args.twist_at.unwrap_or(DEFAULT_TWIST_AT))
+        },
     };
     start(request, &args.grader, args.plain, config)
 }

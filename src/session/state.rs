@@ -124,6 +124,22 @@ pub enum Status {
     Ended(EndReason),
 }
 
+/// A requirement the interviewer changes once during the deep dives, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedTwist {
+    /// What the interviewer says.
+    pub say: String,
+    /// What a strong adaptation changes, for the graders.
+    pub expect: String,
+    /// The phase it comes in.
+    pub phase: String,
+    /// How far into that phase's budget it comes, in percent.
+    pub at_percent: u8,
+    /// Session time when it was said; `None` until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at_ms: Option<u64>,
+}
+
 /// A text the candidate can edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
@@ -148,6 +164,9 @@ pub struct Session {
     /// Indices into the question's follow-ups already pushed, in order.
     #[serde(default)]
     pub follow_ups_used: Vec<usize>,
+    /// The requirement change planned for this session, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twist: Option<PlannedTwist>,
     /// When the clock of the current phase last started (caller's time scale); not saved,
     /// so a resumed session restarts its clock on its first event.
     #[serde(skip)]
@@ -189,6 +208,7 @@ impl Session {
             log: Vec::new(),
             status: Status::Running,
             follow_ups_used: Vec::new(),
+            twist: None,
             running_since: None,
             unsaved_since: None,
             last_edit: None,
@@ -196,6 +216,19 @@ impl Session {
         };
         session.enter_phase(0);
         session
+    }
+
+    /// Plans `say` (with what a strong adaptation changes) for the first follow-up phase,
+    /// `at_percent` of the way into its budget. A session with no such phase gets none.
+    pub fn plan_twist(&mut self, say: &str, expect: &str, at_percent: u8) {
+        let phase = self.phases.iter().find(|p| p.tool() == PhaseTool::FollowUps);
+        self.twist = phase.map(|p| PlannedTwist {
+            say: say.trim().to_owned(),
+            expect: expect.trim().to_owned(),
+            phase: p.id.clone(),
+            at_percent: at_percent.min(95),
+            delivered_at_ms: None,
+        });
     }
 
     pub fn phase(&self) -> &PhaseState {

@@ -326,3 +326,48 @@ fn a_resumed_session_keeps_its_clocks_and_does_not_count_the_time_away() {
     assert_eq!(back.phases[1].spent_ms, 25_000);
     assert_eq!(back.phases[0].text, "six axes");
 }
+
+#[test]
+fn a_twist_comes_once_in_the_deep_dives_at_its_point_and_is_saved() {
+    let mut s = mock(Persona::Neutral);
+    s.plan_twist(
+        "Legal now requires EU-only processing. What changes?",
+        "regional pools",
+        50,
+    );
+    assert_eq!(s.twist.as_ref().unwrap().phase, "deep-dives");
+    let twists = |s: &Session| s.log.iter().filter(|e| e.kind == LogKind::Twist).count();
+    // Not in other phases, however long they run.
+    run(&mut s, 0, 12 * MIN);
+    assert_eq!(twists(&s), 0);
+    s.update(Event::GoTo(3), 12 * MIN);
+    // Deep dives are 15 minutes: nothing before 7:30 in, then exactly one.
+    run(&mut s, 12 * MIN, 12 * MIN + 7 * MIN);
+    assert_eq!(twists(&s), 0);
+    run(&mut s, 19 * MIN, 19 * MIN + 60_000);
+    assert_eq!(twists(&s), 1);
+    let entry = s.log.iter().find(|e| e.kind == LogKind::Twist).unwrap();
+    assert_eq!(entry.phase, "deep-dives");
+    assert!(entry.text.starts_with("Legal now requires EU-only"));
+    let at = s.twist.as_ref().unwrap().delivered_at_ms.unwrap();
+    assert_eq!(at, entry.at_ms);
+    // Leaving and coming back does not repeat it.
+    s.update(Event::Previous, 21 * MIN);
+    s.update(Event::Next, 21 * MIN);
+    run(&mut s, 21 * MIN, 25 * MIN);
+    assert_eq!(twists(&s), 1);
+    // Saved and resumed, it stays delivered.
+    let mut back: Session = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back.twist, s.twist);
+    run(&mut back, 0, 4 * MIN);
+    assert_eq!(twists(&back), 1);
+}
+
+#[test]
+fn a_session_without_deep_dives_plans_no_twist() {
+    let format = format();
+    let plan = Plan::single_phase(&format, "architecture", None);
+    let mut s = Session::new("q", "r", Mode::Drill(DrillKind::Phase), Persona::Neutral, &plan);
+    s.plan_twist("x", "y", 50);
+    assert_eq!(s.twist, None);
+}

@@ -211,6 +211,7 @@ impl Session {
             self.phases[self.current].nudges += 1;
             self.say(LogKind::Nudge, message);
         }
+        self.deliver_twist();
         let phase = &self.phases[self.current];
         if phase.tool() == PhaseTool::FollowUps {
             // A follow-up drill opens with its push; a mock's deep dives get one at each cut.
@@ -224,6 +225,25 @@ impl Session {
                 self.phases[self.current].pushes += 1;
                 effects.push(self.follow_up_effect());
             }
+        }
+    }
+
+    /// Says the planned requirement change once, when its phase reaches its point.
+    fn deliver_twist(&mut self) {
+        let phase = &self.phases[self.current];
+        let due = self.twist.as_ref().is_some_and(|t| {
+            t.delivered_at_ms.is_none()
+                && t.phase == phase.id
+                && phase.spent_ms * 100 >= phase.budget_ms * u64::from(t.at_percent)
+        });
+        if !due {
+            return;
+        }
+        let at = self.elapsed_ms();
+        if let Some(twist) = self.twist.as_mut() {
+            twist.delivered_at_ms = Some(at);
+            let say = twist.say.clone();
+            self.say(LogKind::Twist, say);
         }
     }
 

@@ -178,6 +178,7 @@ impl Slim {
             },
             log: Vec::new(),
             status: s.status,
+            twist: None,
             follow_ups_used: Vec::new(),
             running_since: None,
             unsaved_since: None,

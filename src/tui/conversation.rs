@@ -47,12 +47,21 @@ pub fn visible(rows: &[Line<'static>], height: usize, scroll: usize) -> Vec<Line
 /// The facts panel's rows: each fact in full when they all fit in `height`, else each
 /// cut to its share of the rows, the newest kept when even one row each is too many.
 pub fn fact_rows(question: &Question, session: &Session, width: usize, height: usize) -> Vec<Line<'static>> {
-    let facts: Vec<&str> = session
+    let mut facts: Vec<&str> = session
         .revealed_facts()
         .into_iter()
         .filter_map(|i| question.clarifications.get(i))
         .map(|c| c.answer.trim())
         .collect();
+    // A changed requirement overrides what came before it: it leads the panel.
+    let twist = session
+        .twist
+        .as_ref()
+        .filter(|t| t.delivered_at_ms.is_some())
+        .map(|t| t.say.as_str());
+    if let Some(say) = twist {
+        facts.insert(0, say);
+    }
     if facts.is_empty() {
         return vec![Line::from(Span::styled(
             "none yet — ask with ^O or a line starting with ?",
@@ -62,7 +71,20 @@ pub fn fact_rows(question: &Question, session: &Session, width: usize, height: u
     let bullet = || vec![Span::styled("• ", Style::default().fg(Color::Green))];
     let full: Vec<Vec<Line<'static>>> = facts
         .iter()
-        .map(|f| wrap(bullet(), f, Style::default(), width, 2))
+        .enumerate()
+        .map(|(i, f)| match (i, twist) {
+            (0, Some(_)) => wrap(
+                vec![Span::styled(
+                    "! ",
+                    Style::default().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+                )],
+                &format!("now: {f}"),
+                Style::default().fg(Color::LightRed),
+                width,
+                2,
+            ),
+            _ => wrap(bullet(), f, Style::default(), width, 2),
+        })
         .collect();
     if full.iter().map(Vec::len).sum::<usize>() <= height {
         return full.into_iter().flatten().collect();

@@ -52,7 +52,6 @@ fn edit_externally(
     super::terminal::leave()?;
     let edited = super::external_editor::edit(&text, &command);
     *terminal = super::terminal::enter()?;
-    terminal.clear()?;
     app.now = clock.now_ms();
     Ok(match edited {
         Ok(edited) => {

@@ -6,12 +6,14 @@ use std::io::stdout;
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
+use crossterm::terminal::{Clear, ClearType};
 use ratatui::DefaultTerminal;
 
-/// Takes the terminal for the TUI.
+/// Takes the terminal for the TUI, on a cleared screen (after an external editor the
+/// alternate screen may still hold its text).
 pub fn enter() -> std::io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
-    execute!(stdout(), EnableBracketedPaste)?;
+    execute!(stdout(), EnableBracketedPaste, Clear(ClearType::All))?;
     Ok(terminal)
 }
 
