@@ -4,6 +4,7 @@
 
 mod grading;
 mod launch;
+pub mod retry;
 mod setup;
 mod transcript;
 

@@ -140,6 +140,20 @@ pub struct PlannedTwist {
     pub delivered_at_ms: Option<u64>,
 }
 
+/// An earlier version of the session, kept when the candidate retried a phase from the
+/// results: what every field held, and the scorecard it was graded with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Each phase's text and time, in order.
+    pub phases: Vec<(String, String, u64)>,
+    pub worksheet: PerAxis<String>,
+    pub shape: ShapeAnswer,
+    /// Index into the record's scorecards of this version's grading, if it was graded.
+    pub scorecard: Option<usize>,
+    /// The phase the next version re-answered.
+    pub retried: String,
+}
+
 /// A text the candidate can edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
@@ -164,6 +178,12 @@ pub struct Session {
     /// Indices into the question's follow-ups already pushed, in order.
     #[serde(default)]
     pub follow_ups_used: Vec<usize>,
+    /// Earlier versions, oldest first; the session itself is the latest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<Attempt>,
+    /// The phase being re-answered after the results, on its own clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrying: Option<usize>,
     /// The requirement change planned for this session, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twist: Option<PlannedTwist>,
@@ -209,6 +229,8 @@ impl Session {
             status: Status::Running,
             follow_ups_used: Vec::new(),
             twist: None,
+            attempts: Vec::new(),
+            retrying: None,
             running_since: None,
             unsaved_since: None,
             last_edit: None,

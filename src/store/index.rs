@@ -179,6 +179,8 @@ impl Slim {
             log: Vec::new(),
             status: s.status,
             twist: None,
+            attempts: Vec::new(),
+            retrying: None,
             follow_ups_used: Vec::new(),
             running_since: None,
             unsaved_since: None,

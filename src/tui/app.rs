@@ -40,6 +40,8 @@ pub enum Screen {
     Results {
         card: Box<Scorecard>,
         scroll: u16,
+        /// The card before a retry, to show what moved.
+        before: Option<Box<Scorecard>>,
     },
 }
 
@@ -78,6 +80,10 @@ pub struct App<'a> {
     pub results_fit: ResultsFit,
     /// The field to hand to the external editor; the run loop takes it.
     pub editor_request: Option<Field>,
+    /// The card shown before a retry began, for the before/after.
+    pub before_retry: Option<Box<Scorecard>>,
+    /// Index in the record of the card on the results screen.
+    pub shown_card: Option<usize>,
 }
 
 impl<'a> App<'a> {
@@ -109,6 +115,8 @@ impl<'a> App<'a> {
             conversation_page: 1,
             results_fit: ResultsFit::default(),
             editor_request: None,
+            before_retry: None,
+            shown_card: None,
         };
         app.focus = app.fields()[0];
         app.refresh_focus();
@@ -150,9 +158,20 @@ impl<'a> App<'a> {
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match &mut self.screen {
-            Screen::Results { scroll, .. } => {
+            Screen::Results { scroll, card, .. } => {
                 let ResultsFit { max_scroll, page } = self.results_fit;
                 let page = page.max(1);
+                let retry = match key.code {
+                    KeyCode::Char('r') => crate::practice::retry::weakest_phase(self.catalog, &self.session, card),
+                    KeyCode::Char(d @ '1'..='9') => {
+                        let i = d as usize - '1' as usize;
+                        (i < self.session.phases.len()).then_some(i)
+                    }
+                    _ => None,
+                };
+                if let Some(phase) = retry {
+                    return self.retry(phase);
+                }
                 match key.code {
                     KeyCode::Char('q') | KeyCode::Esc | KeyCode::Enter => self.quit = true,
                     KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
@@ -250,6 +269,26 @@ impl<'a> App<'a> {
             Action::ConversationPageUp => self.scroll_conversation(self.conversation_page, true),
             Action::ConversationPageDown => self.scroll_conversation(self.conversation_page, false),
         }
+    }
+
+    /// Re-answers `phase` from the results: the graded version is kept, the phase reopens
+    /// on its own clock, and the next grading is shown beside this one.
+    fn retry(&mut self, phase: usize) -> Vec<Effect> {
+        let screen = std::mem::replace(&mut self.screen, Screen::Interview);
+        let Screen::Results { card, .. } = screen else {
+            self.screen = screen;
+            return Vec::new();
+        };
+        self.before_retry = Some(card);
+        self.overlay = None;
+        self.conversation_scroll = 0;
+        let effects = self.dispatch(Event::Retry {
+            phase,
+            scorecard: self.shown_card,
+        });
+        self.focus = self.fields()[0];
+        self.refresh_focus();
+        effects
     }
 
     fn scroll_conversation(&mut self, rows: usize, up: bool) -> Vec<Effect> {
@@ -402,9 +441,17 @@ impl<'a> App<'a> {
         self.conversation_max = rows.saturating_sub(visible);
         self.conversation_page = visible.saturating_sub(1).max(1);
         self.conversation_scroll = self.conversation_scroll.min(self.conversation_max);
-        if let Screen::Results { card, scroll } = &mut self.screen {
+        if let Screen::Results { card, scroll, before } = &mut self.screen {
             let fit = super::results_rows::fit(area);
-            let total = super::results_rows::rows(self.catalog, self.question, &self.session, card, fit.width).len();
+            let total = super::results_rows::rows(
+                self.catalog,
+                self.question,
+                &self.session,
+                card,
+                before.as_deref(),
+                fit.width,
+            )
+            .len();
             self.results_fit = ResultsFit {
                 max_scroll: u16::try_from(total.saturating_sub(fit.height as usize)).unwrap_or(u16::MAX),
                 page: fit.height.saturating_sub(1).max(1),

@@ -72,12 +72,16 @@ pub fn rows(
     question: &Question,
     session: &Session,
     card: &Scorecard,
+    before: Option<&Scorecard>,
     width: u16,
 ) -> Vec<Line<'static>> {
     let mut r = Rows {
         width: width.max(20) as usize,
         out: Vec::new(),
     };
+    if let Some(before) = before {
+        before_after(&mut r, session, before, card);
+    }
     let dim = Style::default().fg(Color::DarkGray);
     let max = f64::from(card.scale.max);
     match (&card.overall, card.unscored_reason()) {
@@ -196,6 +200,46 @@ pub fn rows(
     r.blank();
     reference(&mut r, catalog, question, session);
     r.out
+}
+
+/// What moved in the retry, criterion by criterion.
+fn before_after(r: &mut Rows, session: &Session, before: &Scorecard, after: &Scorecard) {
+    let retried = session
+        .attempts
+        .last()
+        .and_then(|a| session.phases.iter().find(|p| p.id == a.retried))
+        .map_or("a phase".to_owned(), |p| p.name.clone());
+    r.heading(&format!(
+        "After retrying {retried} (attempt {})",
+        session.attempts.len() + 1
+    ));
+    let overall = |c: &Scorecard| c.overall.as_ref().map_or("—".to_owned(), |o| shown(o.score));
+    r.text(
+        0,
+        &format!("Overall {} → {}", overall(before), overall(after)),
+        Style::default(),
+    );
+    for change in crate::practice::retry::changes(before, after) {
+        let moved = change
+            .before
+            .map(|b| crate::score::rounded(change.after, 1) - crate::score::rounded(b, 1));
+        let (mark, style) = match moved {
+            Some(d) if d > 0.0 => ("▲", Style::default().fg(Color::Green)),
+            Some(d) if d < 0.0 => ("▼", Style::default().fg(Color::Red)),
+            _ => ("=", Style::default().fg(Color::DarkGray)),
+        };
+        let was = change.before.map_or("—".to_owned(), shown_fixed);
+        r.add(
+            vec![Span::styled(
+                format!("  {mark} {was:>4} → {:<4} ", shown_fixed(change.after)),
+                style,
+            )],
+            &change.name,
+            Style::default(),
+            17,
+        );
+    }
+    r.blank();
 }
 
 /// The interviewer's notes beside what the candidate wrote, and the exemplar.

@@ -141,7 +141,9 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                         Msg::Graded(card) => {
                             record.scorecards.push((*card).clone());
                             save(&mut app, &mut record, &store);
-                            app.screen = Screen::Results { card, scroll: 0 };
+                            app.shown_card = Some(record.scorecards.len() - 1);
+                            let before = app.before_retry.take();
+                            app.screen = Screen::Results { card, scroll: 0, before };
                             Vec::new()
                         }
                     }

@@ -20,33 +20,26 @@ pub struct Stacked {
     pub placeholder: String,
 }
 
-/// Rows for each field: unfocused ones get what their text needs, up to two rows (one
-/// when space is short); the focused one gets the rest.
+/// Rows for each field: one each to start; then the focused field gets room to type (its
+/// text and a row or two more), the others what their text needs (up to three rows), and
+/// the last field (the notes) whatever is left.
 fn heights(needs: &[usize], focused: Option<usize>, height: usize) -> Vec<usize> {
     let n = needs.len();
-    let others = n.saturating_sub(usize::from(focused.is_some()));
-    let cap = if height >= 4 + 2 * others { 2 } else { 1 };
-    let mut rows: Vec<usize> = needs.iter().map(|need| (*need).clamp(1, cap)).collect();
-    match focused {
-        Some(f) => {
-            let used: usize = rows.iter().enumerate().filter(|(i, _)| *i != f).map(|(_, r)| r).sum();
-            let rest = height.saturating_sub(used).max(1);
-            if f + 1 < n {
-                // A short field being typed in keeps a little room to grow; the last field
-                // (the notes) takes what it does not need.
-                let room = (needs[f] + 3).max(4).min(rest);
-                rows[f] = room;
-                rows[n - 1] += rest - room;
-            } else {
-                rows[f] = rest;
-            }
-        }
-        None => {
-            if let Some(last) = rows.last_mut() {
-                let used: usize = needs.iter().take(n - 1).map(|need| (*need).clamp(1, cap)).sum();
-                *last = height.saturating_sub(used).max(1);
-            }
-        }
+    let mut rows = vec![1usize; n];
+    let mut left = height.saturating_sub(n);
+    let grow = |i: usize, want: usize, rows: &mut Vec<usize>, left: &mut usize| {
+        let more = want.saturating_sub(rows[i]).min(*left);
+        rows[i] += more;
+        *left -= more;
+    };
+    if let Some(f) = focused {
+        grow(f, (needs[f] + 1).max(3), &mut rows, &mut left);
+    }
+    for i in (0..n).filter(|i| Some(*i) != focused) {
+        grow(i, needs[i].min(3), &mut rows, &mut left);
+    }
+    if let Some(last) = rows.last_mut() {
+        *last += left;
     }
     rows
 }
@@ -92,17 +85,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, stack: &[Stacked]) {
             lines.truncate(rows);
             if let Some(last) = lines.last_mut() {
                 // Mark the cut; Tab to the field shows it all.
-                let width: usize = last.spans.iter().map(Span::width).sum();
-                if width + 2 > input.width as usize {
-                    let kept = crate::tui::wrap::one_row(
-                        &last.spans.iter().map(|s| s.content.as_ref()).collect::<String>(),
-                        input.width as usize,
-                    );
-                    *last = Line::from(kept);
-                } else {
-                    last.spans
-                        .push(Span::styled(" …", Style::default().fg(Color::DarkGray)));
-                }
+                let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+                let room = (input.width as usize).saturating_sub(2);
+                let kept: String = text.chars().take(room).collect();
+                *last = Line::from(vec![
+                    Span::raw(kept.trim_end().to_owned()),
+                    Span::styled(" …", Style::default().fg(Color::DarkGray)),
+                ]);
             }
         }
         frame.render_widget(Paragraph::new(lines), input);
@@ -115,12 +104,13 @@ mod tests {
 
     #[test]
     fn the_focused_field_gets_the_rows_and_the_others_what_they_need() {
-        // Six axes and notes in 11 rows, focus on the notes: short axes keep one row each.
-        assert_eq!(heights(&[1, 1, 3, 1, 1, 1, 0], Some(6), 11), [1, 1, 1, 1, 1, 1, 5]);
-        // A tall pane lets unfocused fields show two rows.
-        assert_eq!(heights(&[1, 3, 1, 1, 1, 1, 2], Some(0), 20), [4, 2, 1, 1, 1, 1, 10]);
-        // ...and gets everything left when the pane is short.
-        assert_eq!(heights(&[1, 1, 1, 1, 1, 1, 0], Some(1), 9), [1, 3, 1, 1, 1, 1, 1]);
+        // Six axes and notes in 10 rows at 80x24, typing in the scale axis: it gets room
+        // to type, the long first axis shows a second row.
+        assert_eq!(heights(&[3, 1, 0, 0, 0, 0, 0], Some(1), 10), [2, 3, 1, 1, 1, 1, 1]);
+        // Focus on the notes: they take what the axes do not need.
+        assert_eq!(heights(&[1, 1, 3, 1, 1, 1, 0], Some(6), 11), [1, 1, 3, 1, 1, 1, 3]);
+        // A tall pane shows every unfocused text whole (up to three rows).
+        assert_eq!(heights(&[1, 5, 1, 1, 1, 1, 2], Some(0), 20), [3, 3, 1, 1, 1, 1, 10]);
         // Nothing focused here: the last field takes the rest.
         assert_eq!(heights(&[1, 1], None, 6), [1, 5]);
     }

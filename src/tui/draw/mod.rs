@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             }
         }
         Screen::Grading { since } => grading::draw(frame, area, app, *since),
-        Screen::Results { card, scroll } => results::draw(frame, area, app, card, *scroll),
+        Screen::Results { card, scroll, before } => results::draw(frame, area, app, card, before.as_deref(), *scroll),
     }
 }
 

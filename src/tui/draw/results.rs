@@ -10,10 +10,10 @@ use crate::tui::app::App;
 use crate::tui::results_rows::{fit, rows};
 use crate::tui::wrap::one_row;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, card: &Scorecard, scroll: u16) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, card: &Scorecard, before: Option<&Scorecard>, scroll: u16) {
     let [body, help] = Layout::vertical([Constraint::Min(5), Constraint::Length(1)]).areas(area);
     let inner = fit(area);
-    let all = rows(app.catalog, app.question, &app.session, card, inner.width);
+    let all = rows(app.catalog, app.question, &app.session, card, before, inner.width);
     let start = (scroll as usize).min(all.len());
     let shown: Vec<_> = all[start..].iter().take(inner.height as usize).cloned().collect();
     let position = if all.len() > inner.height as usize {
@@ -26,8 +26,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, card: &Scorecard, scroll: 
         .title(format!(" results — {} ", app.question.title))
         .title_bottom(position);
     frame.render_widget(Paragraph::new(shown).block(block), body);
+    let weakest = crate::practice::retry::weakest_phase(app.catalog, &app.session, card).map_or(String::new(), |i| {
+        format!("r retry {} · ", app.session.phases[i].name.to_lowercase())
+    });
     let bar = format!(
-        "↑↓ PgUp/PgDn g/G scroll · q quit · `sdcoach report {}` for Markdown",
+        "{weakest}1-{} retry a phase · ↑↓ PgUp/PgDn g/G · q quit · `sdcoach report {}`",
+        app.session.phases.len(),
         app.session_id
     );
     frame.render_widget(
