@@ -321,7 +321,7 @@ pub fn overall(criteria: &[CriterionScore], rubric: &crate::rubric::Rubric) -> O
     if criteria.is_empty() || weight <= 0.0 {
         return None;
     }
-    let score = criteria.iter().map(|c| c.score * c.weight).sum::<f64>() / weight;
+    let score = crate::score::rounded(criteria.iter().map(|c| c.score * c.weight).sum::<f64>() / weight, 2);
     let band = rubric.band_for(score);
     Some(Overall {
         score,

@@ -130,7 +130,6 @@ pub struct CriterionScore {
     pub weight: f64,
     /// On the rubric's scale. Whole numbers from an LLM grader; the offline grader and
     /// `--samples` means may give one decimal.
-    #[serde(serialize_with = "crate::score::two_places")]
     pub score: f64,
     /// The scale label of the rounded score ("Strong").
     pub level: String,
@@ -151,12 +150,10 @@ pub struct CriterionScore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     pub scores: Vec<f64>,
-    #[serde(serialize_with = "crate::score::two_places")]
     pub mean: f64,
     pub min: f64,
     pub max: f64,
     /// Population standard deviation.
-    #[serde(serialize_with = "crate::score::two_places")]
     pub stddev: f64,
 }
 
@@ -180,8 +177,8 @@ impl Spread {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overall {
-    /// Weighted mean of the criterion scores, on the rubric's scale.
-    #[serde(serialize_with = "crate::score::two_places")]
+    /// Weighted mean of the criterion scores, on the rubric's scale, to two decimals (so
+    /// the JSON carries no float noise and reads back equal).
     pub score: f64,
     pub max: u8,
     pub band: String,

@@ -213,7 +213,7 @@ fn before_after(r: &mut Rows, session: &Session, before: &Scorecard, after: &Sco
         "After retrying {retried} (attempt {})",
         session.attempts.len() + 1
     ));
-    let overall = |c: &Scorecard| c.overall.as_ref().map_or("—".to_owned(), |o| shown(o.score));
+    let overall = |c: &Scorecard| c.overall.as_ref().map_or("—".to_owned(), |o| shown_fixed(o.score));
     r.text(
         0,
         &format!("Overall {} → {}", overall(before), overall(after)),
