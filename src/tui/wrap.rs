@@ -68,6 +68,40 @@ pub fn wrap(lead: Vec<Span<'static>>, text: &str, style: Style, width: usize, in
     rows
 }
 
+/// How many rows `text` wraps to at `width` (as `wrap` with no lead and no indent), counting
+/// no further than `limit`: a frame asks only whether a field fits, so a long answer costs
+/// no more than a short one.
+pub fn rows_upto(text: &str, width: usize, limit: usize) -> usize {
+    let width = width.max(8);
+    let mut rows = 0;
+    for paragraph in text.split('\n') {
+        let mut used = 0usize;
+        rows += 1;
+        for word in paragraph.split_whitespace() {
+            let w = width_of(word);
+            let need = w + usize::from(used > 0);
+            if used + need <= width {
+                used += need;
+            } else if w <= width {
+                rows += 1;
+                used = w;
+            } else {
+                // A word wider than a row starts a row of its own and is cut over as many
+                // rows as it takes.
+                rows += usize::from(used > 0) + w.div_ceil(width) - 1;
+                used = w - (w.div_ceil(width) - 1) * width;
+            }
+            if rows >= limit {
+                return limit;
+            }
+        }
+        if rows >= limit {
+            return limit;
+        }
+    }
+    rows
+}
+
 /// One row: `text` cut to `width` columns with an ellipsis, newlines shown as spaces.
 pub fn one_row(text: &str, width: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -126,6 +160,24 @@ mod tests {
         assert_eq!(rows, ["one", "  two"]);
         let rows = text(&wrap(vec![], &"x".repeat(30), Style::default(), 12, 0));
         assert_eq!(rows, ["x".repeat(12), "x".repeat(12), "x".repeat(6)]);
+    }
+
+    #[test]
+    fn counting_rows_agrees_with_wrapping_up_to_the_limit() {
+        let samples = [
+            "what peak load should we plan for at launch and a year on",
+            "one\ntwo\n\nthree four five six seven eight nine ten eleven twelve",
+            "short",
+            "",
+            "a https://example.com/a/very/long/path/that/cannot/wrap/anywhere/at/all b",
+        ];
+        for text in samples {
+            for width in [10, 24, 80] {
+                let wrapped = wrap(vec![], text, Style::default(), width, 0).len();
+                assert_eq!(rows_upto(text, width, 100), wrapped, "{text:?} at {width}");
+                assert_eq!(rows_upto(text, width, 2), wrapped.min(2), "{text:?} at {width}");
+            }
+        }
     }
 
     #[test]

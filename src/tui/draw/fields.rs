@@ -52,9 +52,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, stack: &[Stacked]) {
         .map_or(0, |w| if w == 0 { 0 } else { (w as u16 + 1).min(area.width / 4) });
     let text_w = area.width.saturating_sub(label_w) as usize;
     let focused = stack.iter().position(|s| s.field == app.focus);
+    let limit = area.height as usize + 1;
     let needs: Vec<usize> = stack
         .iter()
-        .map(|s| wrap(vec![], app.session.text(s.field), Style::default(), text_w, 0).len())
+        .map(|s| crate::tui::wrap::rows_upto(app.session.text(s.field), text_w, limit))
         .collect();
     let rows = heights(&needs, focused, area.height as usize);
     let areas = Layout::vertical(rows.iter().map(|r| Constraint::Length(*r as u16))).split(area);
@@ -80,7 +81,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, stack: &[Stacked]) {
             frame.render_widget(Paragraph::new(hint).style(Style::default().fg(Color::DarkGray)), input);
             continue;
         }
-        let mut lines = wrap(vec![], text, Style::default(), input.width as usize, 0);
+        // A row holds at most `width` characters: the first rows' worth is all a preview needs.
+        let head: String = text.chars().take((rows + 1) * input.width as usize).collect();
+        let mut lines = wrap(vec![], &head, Style::default(), input.width as usize, 0);
         if lines.len() > rows {
             lines.truncate(rows);
             if let Some(last) = lines.last_mut() {
