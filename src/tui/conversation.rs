@@ -64,7 +64,7 @@ pub fn fact_rows(question: &Question, session: &Session, width: usize, height: u
     }
     if facts.is_empty() {
         return vec![Line::from(Span::styled(
-            "none yet — ask with ^O or a line starting with ?",
+            "none yet — ask with ^O or ?line",
             Style::default().fg(Color::DarkGray),
         ))];
     }

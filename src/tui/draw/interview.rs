@@ -298,7 +298,8 @@ fn draw_interviewer(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn draw_facts(frame: &mut Frame, area: Rect, app: &App) {
-    let count = app.session.revealed_facts().len();
+    let changed = app.session.twist.as_ref().is_some_and(|t| t.delivered_at_ms.is_some());
+    let count = app.session.revealed_facts().len() + usize::from(changed);
     let inner = pane_title(frame, area, format!(" facts so far ({count}) "));
     let block = Block::default()
         .borders(Borders::LEFT)
