@@ -41,7 +41,11 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
         Some("TTFT p95 under 1 s"),
     ),
     ("continuous-batching", "which GPUs and model?", Some("70B-class")),
-    ("batch-inference-api", "how many GPUs do we have?", Some("2,100 H100s")),
+    (
+        "batch-inference-api",
+        "how many GPUs do we have?",
+        Some("online flagship fleet"),
+    ),
     (
         "batch-inference-api",
         "what is the completion deadline we promise?",
@@ -50,7 +54,7 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     (
         "speculative-decoding",
         "what tokens per second are we aiming for?",
-        Some("60 tok/s"),
+        Some("p50 of at least"),
     ),
     (
         "pd-disaggregation",
@@ -66,7 +70,7 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     (
         "gpu-autoscaling",
         "what does the GPU fleet look like?",
-        Some("1,000 H100"),
+        Some("nodes of 8 with NVLink"),
     ),
     ("openai-api", "What's the QPS?", Some("20k requests/s")),
     (
@@ -89,17 +93,21 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
         "how many requests per second at peak?",
         Some("6k requests/s"),
     ),
-    ("lora-serving", "how many adapters are there?", Some("60k adapters")),
-    ("model-gateway", "what's the traffic?", Some("2k requests/s")),
+    (
+        "lora-serving",
+        "how is traffic spread across the adapters?",
+        Some("60k adapters"),
+    ),
+    ("model-gateway", "what's the traffic?", Some("internal teams")),
     (
         "model-gateway",
         "how much do we spend on providers?",
-        Some("$1.5M/month"),
+        Some("/month across providers"),
     ),
     (
         "global-inference",
-        "how many tokens per second does one H100 do?",
-        Some("1,500 output tok/s"),
+        "how many tokens per second does one GPU do?",
+        Some("output tok/s or ~"),
     ),
     (
         "global-inference",
@@ -166,7 +174,7 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     (
         "streaming-delivery",
         "how many concurrent streams?",
-        Some("600k concurrent"),
+        Some("concurrent streams at peak"),
     ),
     ("voice-assistant", "what latency must we hit?", Some("p50 under 800 ms")),
     (
@@ -179,7 +187,11 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
         "how many human reviewers?",
         Some("400 trained reviewers"),
     ),
-    ("eval-pipeline", "how much compute for evals?", Some("64 nodes")),
+    (
+        "eval-pipeline",
+        "how much compute for evals?",
+        Some("A dedicated pool of"),
+    ),
     (
         "red-team-platform",
         "what's the budget for automated attacks?",
@@ -195,7 +207,11 @@ const TABLE: &[(&str, &str, Option<&str>)] = &[
     ("finetuning-service", "how many jobs a month?", Some("20,000 jobs")),
     ("rlhf-pipeline", "how many raters do we have?", Some("300 raters")),
     ("pretraining-data", "how big is the raw crawl?", Some("50B documents")),
-    ("checkpoint-eval", "how big is a checkpoint?", Some("1.1 TB")),
+    (
+        "checkpoint-eval",
+        "how big is a checkpoint?",
+        Some("Full recovery checkpoints"),
+    ),
 ];
 
 #[test]
@@ -218,15 +234,19 @@ fn each_question_gets_the_fact_it_asks_for() {
 }
 
 #[test]
-fn the_table_covers_every_shipped_question() {
+fn every_shipped_clarification_is_found_by_its_own_question() {
+    // Whatever the banks hold: asking a fact's own question gets that fact.
     let catalog = Catalog::shipped().unwrap();
+    let mut wrong = Vec::new();
     for q in &catalog.questions {
-        assert!(
-            TABLE.iter().any(|(id, ..)| *id == q.id),
-            "add real questions for {} to the table",
-            q.id
-        );
+        for c in &q.clarifications {
+            let got = best_clarification(&c.ask, &q.clarifications);
+            if got.map(|g| g.ask.as_str()) != Some(c.ask.as_str()) {
+                wrong.push(format!("{}: {:?} -> {:?}", q.id, c.ask, got.map(|g| &g.ask)));
+            }
+        }
     }
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
 
 #[test]
@@ -273,11 +293,12 @@ fn a_figure_to_derive_is_asked_back_first_and_given_when_pressed() {
     assert_eq!(first.fact, None, "nothing is revealed yet");
     // Asked again: the fact (the interviewer answers it as usual).
     assert_eq!(bank.answer_first(asked, &[asked]), None);
-    assert!(bank.answer(asked).contains("~5k tok/s per H100"));
+    let fact = question.clarifications[throughput].answer.trim().to_owned();
+    assert_eq!(bank.answer(asked), fact);
     // Pressed, naming the figure or not.
     assert_eq!(bank.answer_first(&format!("just tell me, {asked}"), &[]), None);
     let pressed = bank.answer_first("I don't know, just tell me", &[asked]).unwrap();
-    assert!(pressed.text.contains("~5k tok/s per H100"), "{pressed:?}");
+    assert_eq!(pressed.text, fact);
     assert_eq!(pressed.fact, Some(throughput));
     // A fact not marked for deriving is given at once; pressing with nothing asked gives nothing.
     assert_eq!(bank.answer_first("what are the SLOs?", &[]), None);

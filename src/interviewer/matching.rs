@@ -99,7 +99,6 @@ const STOPWORDS: &[&str] = &[
     "etc",
     "exactly",
     "precisely",
-    "typical",
     "roughly",
 ];
 
@@ -262,7 +261,6 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "outage",
             "outages",
             "availability",
-            "available",
             "uptime",
             "downtime",
             "reliability",
@@ -408,6 +406,14 @@ pub fn best_index(asked: &str, clarifications: &[Clarification]) -> Option<usize
                 }
             })
             .sum();
+        // Among equals, the fact whose question says least beyond what was asked.
+        let asked_about = ask.iter().any(|t| query.contains(t));
+        let extra = ask.iter().filter(|t| !query.contains(*t)).count();
+        let score = if asked_about {
+            score - 0.01 * extra as f64
+        } else {
+            score
+        };
         if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, i));
         }
