@@ -248,6 +248,13 @@ pub struct PracticeArgs {
     /// Line prompts instead of the full-screen UI (automatic when not on a terminal).
     #[arg(long)]
     pub plain: bool,
+    /// No requirement change mid-round (by default a mock's interviewer changes one
+    /// requirement once during the deep dives, when the question has a twist).
+    #[arg(long, conflicts_with = "twist_at")]
+    pub no_twist: bool,
+    /// When the requirement change comes, in percent of the deep dives' budget.
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=90))]
+    pub twist_at: Option<u8>,
     #[command(flatten)]
     pub grader: GraderArgs,
 }

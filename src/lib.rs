@@ -26,6 +26,7 @@ pub mod practice;
 pub mod progress;
 pub mod report;
 pub mod rubric;
+pub mod score;
 pub mod session;
 pub mod store;
 pub mod text;

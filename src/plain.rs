@@ -9,6 +9,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use crate::axis::Axis;
 use crate::catalog::Catalog;
 use crate::grade::Scorecard;
+use crate::interviewer::reply;
 use crate::practice::{Launch, grade_session};
 use crate::session::clock::format_ms;
 use crate::session::{Effect, Event, Field, LogKind, PhaseTool, Session};
@@ -169,6 +170,7 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
                 LogKind::Question => "you asked",
                 LogKind::Nudge => "clock",
                 LogKind::FollowUp => "interviewer (follow-up)",
+                LogKind::Twist => "interviewer (a requirement changes)",
                 _ => "interviewer",
             };
             say(&mut out, &format!("{who}: {}", entry.text));
@@ -202,8 +204,13 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
                     Err(e) => say(&mut out, &format!("warning: could not save: {e}")),
                 },
                 Effect::Answer { question: asked } => {
-                    let text = interviewer.answer(&asked).await;
-                    session.update(Event::Answered(text), clock.now_ms());
+                    let earlier = session.earlier_questions();
+                    let said = reply(&interviewer, &question, session.persona, &asked, &earlier).await;
+                    let event = Event::Answered {
+                        text: said.text,
+                        fact: said.fact,
+                    };
+                    session.update(event, clock.now_ms());
                 }
                 Effect::PushFollowUp { next_unused } => {
                     let written = session

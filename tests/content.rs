@@ -29,9 +29,16 @@ fn every_question_has_a_twist_and_a_staff_exemplar_under_the_phase_headings() {
     let catalog = catalog();
     for q in &catalog.questions {
         assert!(!q.twists.is_empty(), "{} has no twist", q.id);
-        let exemplar = q.exemplar.as_deref().unwrap_or_else(|| panic!("{} has no exemplar", q.id));
+        let exemplar = q
+            .exemplar
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no exemplar", q.id));
         let words = exemplar.split_whitespace().count();
-        assert!((700..=1200).contains(&words), "{}: exemplar has {words} words, not 700–1,200", q.id);
+        assert!(
+            (700..=1200).contains(&words),
+            "{}: exemplar has {words} words, not 700–1,200",
+            q.id
+        );
         let format = catalog.format(&q.format).expect("format");
         let transcript = Transcript::from_markdown(exemplar, format);
         let phases = transcript.phases();

@@ -27,14 +27,20 @@ fn tmux_available() -> bool {
 
 impl Tmux {
     fn start(name: &str, home: &Path, args: &str) -> Tmux {
+        Tmux::start_with(name, home, args, "", (120, 40))
+    }
+
+    /// Starts `sdcoach ARGS` with extra environment `env` (`NAME=value ...`) in a window of `size`.
+    fn start_with(name: &str, home: &Path, args: &str, env: &str, size: (u16, u16)) -> Tmux {
         let name = format!("sdcoach-{name}-{}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_sdcoach");
         let command = format!(
-            "env -u OPENAI_API_KEY -u OPENAI_BASE_URL SDCOACH_HOME={} TERM=xterm-256color {bin} {args}; sleep 30",
+            "env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u VISUAL SDCOACH_HOME={} TERM=xterm-256color {env} {bin} {args}; sleep 30",
             home.display()
         );
+        let (w, h) = (size.0.to_string(), size.1.to_string());
         let status = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &command])
+            .args(["new-session", "-d", "-s", &name, "-x", &w, "-y", &h, &command])
             .status()
             .expect("tmux runs");
         assert!(status.success());
@@ -78,6 +84,25 @@ impl Tmux {
             assert!(Instant::now() < deadline, "never saw {text:?}; screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Pastes `text` as a terminal does with bracketed paste on (tmux `paste-buffer -p`).
+    fn paste(&self, text: &str) {
+        let file = std::env::temp_dir().join(format!("{}-paste.txt", self.name));
+        std::fs::write(&file, text).unwrap();
+        let buffer = format!("{}-buffer", self.name);
+        let load = Command::new("tmux")
+            .args(["load-buffer", "-b", &buffer])
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(load.success());
+        let paste = Command::new("tmux")
+            .args(["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &self.name])
+            .status()
+            .unwrap();
+        assert!(paste.success());
+        let _ = std::fs::remove_file(file);
     }
 
     fn pane_pid(&self) -> u32 {
@@ -145,7 +170,7 @@ fn a_full_mock_interview_with_the_offline_grader() {
     let home = tempfile::tempdir().unwrap();
     let tmux = Tmux::start("mock", home.path(), "mock openai-api --grader offline");
     tmux.wait_for("Design the OpenAI API");
-    tmux.wait_for("six-axis worksheet");
+    tmux.wait_for("Quality vs speed");
 
     // Characterise: the worksheet, then notes, then a clarifying question.
     let axes = [
@@ -245,4 +270,103 @@ fn kill_dash_nine_mid_answer_then_resume_brings_the_text_back() {
     second.wait_for("Save and quit?");
     second.keys(&["y"]);
     second.wait_for("continue with `sdcoach resume");
+}
+
+/// The session file's text for `field` (a phase's `text`), decoded from JSON.
+fn saved_phase_text(home: &Path, phase: usize) -> String {
+    let file = session_files(home).into_iter().next().expect("a session file");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    json["session"]["phases"][phase]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn a_bracketed_paste_of_two_thousand_characters_arrives_intact() {
+    if !tmux_available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start_with("paste", home.path(), "mock openai-api --grader offline", "", (80, 24));
+    tmux.wait_for("Quality vs speed");
+    tmux.keys(&["C-n"]);
+    tmux.wait_for("Scope & estimate —");
+    // Lines short enough not to wrap at 80 columns, so each is found whole on the screen.
+    let block: String = (1..=30)
+        .map(|i| format!("{i:02}. 20k req/s x 250 output tokens = 5M tokens/s to stream; row {i:02}."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(block.len() >= 2_000, "{}", block.len());
+    tmux.paste(&block);
+    // The last line shows at once and nothing was sent as Enter or a question.
+    tmux.wait_for("row 30.");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if saved_phase_text(home.path(), 1) == block {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the saved text differs from the paste:\n{}",
+            saved_phase_text(home.path(), 1)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let screen = tmux.screen();
+    assert!(
+        !screen.contains("you: "),
+        "a pasted line was taken as a question:\n{screen}"
+    );
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("Save and quit?");
+    tmux.keys(&["y"]);
+    // At 80 columns the closing line wraps; its start is enough.
+    tmux.wait_for("saved /");
+}
+
+#[test]
+fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
+    if !tmux_available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    // A scripted editor: rewrites the draft and adds a line, as a person would in vi.
+    let script = home.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed -i 's/rough draft/EDITED IN THE EDITOR/' \"$1\"\nprintf 'second line from the editor\\n' >> \"$1\"\n",
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&script).status().unwrap();
+    let env = format!("EDITOR={}", script.display());
+    let tmux = Tmux::start_with("editor", home.path(), "mock chatgpt --grader offline", &env, (80, 24));
+    tmux.wait_for("Quality vs speed");
+    tmux.keys(&["C-n"]);
+    tmux.wait_for("Scope & estimate —");
+    tmux.type_text("a rough draft of the estimate");
+    tmux.keys(&["C-e"]);
+    let screen = tmux.wait_for("second line from the editor");
+    assert!(screen.contains("a EDITED IN THE EDITOR of the estimate"), "{screen}");
+    assert!(
+        screen.contains("Scope & estimate 2/6"),
+        "back in the same phase:\n{screen}"
+    );
+    // Typing goes on where the editor left it, and both land in the saved session.
+    tmux.type_text(" and more");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let want = "a EDITED IN THE EDITOR of the estimate\nsecond line from the editor and more";
+    while saved_phase_text(home.path(), 1) != want {
+        assert!(
+            Instant::now() < deadline,
+            "saved: {:?}",
+            saved_phase_text(home.path(), 1)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("Save and quit?");
+    tmux.keys(&["y"]);
+    // At 80 columns the closing line wraps; its start is enough.
+    tmux.wait_for("saved /");
 }

@@ -336,6 +336,22 @@ fn nothing_due_means_a_full_mock_and_an_empty_history_means_a_first_one() {
     assert_eq!(rec.practice, Practice::Mock);
     assert!(rec.reasons[0].starts_with("Nothing is due"), "{:?}", rec.reasons);
     assert_ne!(rec.topic, p[0].record.question.topic, "a topic not yet practised");
+    // The summary says what the schedule table says: how soon, and how many come due within a day.
+    let within_a_day = rec.schedule.iter().filter(|c| c.overdue_days(soon) > -1.0).count();
+    let first = &rec.schedule[0];
+    let when = if within_a_day > 0 {
+        "in < 1 day".to_owned()
+    } else {
+        format!("in {} days", (-first.overdue_days(soon)).ceil() as i64)
+    };
+    assert!(
+        rec.reasons[0].contains(&format!("{} comes due next, {when}", first.name)),
+        "{:?}",
+        rec.reasons
+    );
+    if within_a_day > 1 {
+        assert!(rec.reasons[0].contains(&format!("{within_a_day} criteria come due within a day")));
+    }
 }
 
 #[test]

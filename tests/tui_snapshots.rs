@@ -52,7 +52,7 @@ fn tab(app: &mut App) {
 }
 
 fn render(app: &mut App, (w, h): (u16, u16)) -> String {
-    app.fit_to(h);
+    app.fit_to(w, h);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| draw(f, app)).unwrap();
     terminal.backend().to_string()
@@ -78,7 +78,10 @@ fn characterise_in_progress(catalog: &Catalog) -> App<'_> {
     typed(&mut app, "20k req/s peak, 1.5k-token prompts");
     app.now = 150_000;
     app.dispatch(Event::Ask("What peak load should we plan for?".into()));
-    app.dispatch(Event::Answered("20k requests/s at peak across all models.".into()));
+    app.dispatch(Event::Answered {
+        text: "20k requests/s at peak across all models.".into(),
+        fact: Some(0),
+    });
     app
 }
 
@@ -155,6 +158,7 @@ fn grading_and_results_screens() {
         app.screen = Screen::Results {
             card: Box::new(card),
             scroll: 0,
+            before: None,
         };
         app
     });
@@ -179,4 +183,161 @@ fn a_question_line_is_asked_not_kept_in_the_answer() {
     let effects_text = app.session.phases[0].text.clone();
     assert_eq!(effects_text, "first line");
     assert!(app.session.log.iter().any(|e| e.text == "how many tenants are there"));
+}
+
+/// Four facts asked for and given, a long worksheet entry on a field that is not focused.
+fn facts_and_wrapped_fields(catalog: &Catalog) -> App<'_> {
+    let mut app = app(catalog);
+    app.dispatch(Event::Tick);
+    typed(
+        &mut app,
+        "Quality first for the flagship: p95 TTFT under 1.5 s and at least 40 output tokens/s per stream, streamed over SSE; \
+         the small model may trade quality for 300 ms TTFT.",
+    );
+    tab(&mut app);
+    typed(&mut app, "20k req/s peak");
+    let asked = [
+        ("What peak load should we plan for?", 0),
+        ("What latency do customers expect?", 1),
+        ("What hardware and budget do we have for the flagship?", 3),
+        ("What availability do we promise?", 6),
+    ];
+    for (i, (question, fact)) in asked.into_iter().enumerate() {
+        app.now = 30_000 * (i as u64 + 1);
+        app.dispatch(Event::Ask(question.into()));
+        let text = app.question.clarifications[fact].answer.trim().to_owned();
+        app.dispatch(Event::Answered { text, fact: Some(fact) });
+    }
+    app
+}
+
+#[test]
+fn the_facts_panel_and_wrapped_worksheet_fields() {
+    snap("facts_and_wrapped_fields", facts_and_wrapped_fields);
+}
+
+#[test]
+fn the_full_question_and_the_one_line_question() {
+    snap("prompt_full", |catalog| {
+        let mut app = facts_and_wrapped_fields(catalog);
+        app.on_key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
+        app
+    });
+    snap("prompt_line", |catalog| {
+        let mut app = facts_and_wrapped_fields(catalog);
+        app.on_key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
+        app.on_key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
+        app
+    });
+}
+
+#[test]
+fn the_conversation_scrolls_back_to_its_start() {
+    let catalog = catalog();
+    for (w, h) in SIZES {
+        let mut app = facts_and_wrapped_fields(&catalog);
+        app.fit_to(w, h);
+        assert!(
+            app.conversation_max > 0,
+            "{w}x{h}: the conversation is longer than its pane"
+        );
+        for _ in 0..200 {
+            app.on_key(KeyEvent::new(KeyCode::Up, KeyModifiers::ALT));
+        }
+        assert_eq!(
+            app.conversation_scroll, app.conversation_max,
+            "scrolling stops at the start"
+        );
+        let screen = render(&mut app, (w, h));
+        assert!(screen.contains("interviewer: Before you draw anything"), "{screen}");
+        insta::assert_snapshot!(format!("conversation_scrolled_{w}x{h}"), screen);
+        app.on_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::ALT));
+        assert!(app.conversation_scroll < app.conversation_max);
+        for _ in 0..200 {
+            app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::ALT));
+        }
+        assert_eq!(app.conversation_scroll, 0);
+    }
+}
+
+#[test]
+fn the_facts_overlay_shows_every_fact_in_full() {
+    snap("facts_overlay", |catalog| {
+        let mut app = facts_and_wrapped_fields(catalog);
+        app.on_key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE));
+        app
+    });
+}
+
+#[test]
+fn a_paste_goes_in_at_once_and_its_newlines_never_submit() {
+    let catalog = catalog();
+    let mut app = app(&catalog);
+    for _ in 0..6 {
+        tab(&mut app);
+    }
+    let block = "line one\r\n? not a question\r\nline three";
+    app.on_paste(block);
+    assert_eq!(app.session.phases[0].text, "line one\n? not a question\nline three");
+    assert!(
+        app.session.log.iter().all(|e| e.text != "not a question"),
+        "a pasted ? line is not asked"
+    );
+    // In the ask line a paste is one line and does not send.
+    ctrl(&mut app, 'o');
+    app.on_paste("how many\nrequests per second");
+    assert!(app.overlay.is_some(), "the ask line is still open");
+    app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(app.session.log.iter().any(|e| e.text == "how many requests per second"));
+}
+
+#[test]
+fn results_page_by_the_screen_and_end_reaches_the_bottom() {
+    let catalog = catalog();
+    let mut app = characterise_in_progress(&catalog);
+    let transcript = transcript_of(&app.session, &catalog);
+    let request = GradeRequest::from_catalog(&catalog, app.question, &transcript, "snapshot").unwrap();
+    let card = futures::executor::block_on(OfflineGrader.grade(&request));
+    app.screen = Screen::Results {
+        card: Box::new(card),
+        scroll: 0,
+        before: None,
+    };
+    let scroll = |app: &App| match &app.screen {
+        Screen::Results { scroll, .. } => *scroll,
+        _ => unreachable!(),
+    };
+    for (w, h) in SIZES {
+        app.fit_to(w, h);
+        app.on_key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
+        app.on_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+        assert_eq!(scroll(&app), app.results_fit.page, "{w}x{h}");
+        assert_eq!(
+            app.results_fit.page,
+            h - 3 - 1,
+            "a page is the visible rows less one of overlap"
+        );
+        app.on_key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT));
+        assert_eq!(scroll(&app), app.results_fit.max_scroll);
+        app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        assert_eq!(scroll(&app), app.results_fit.max_scroll, "no scrolling past the end");
+        let bottom = render(&mut app, (w, h));
+        // The last thing on the screen is the end of the exemplar, or of the study notes
+        // for a question without one.
+        let last_word = app
+            .question
+            .exemplar
+            .as_deref()
+            .and_then(|e| e.split_whitespace().last())
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned());
+        assert!(
+            match &last_word {
+                Some(word) => bottom.contains(word.as_str()),
+                None => bottom.contains("Deep dives to study") || bottom.contains("•"),
+            },
+            "{bottom}"
+        );
+        app.on_key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE));
+        assert_eq!(scroll(&app), 0);
+    }
 }

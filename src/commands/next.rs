@@ -45,6 +45,7 @@ pub fn run(args: &NextArgs, config: &Config, verbose: u8) -> anyhow::Result<Exit
             },
             minutes: None,
             persona: args.persona,
+            twist_at: Some(crate::practice::DEFAULT_TWIST_AT),
         };
         drop(catalog);
         let _guard = crate::logging::init(&config.paths.log_dir(), verbose);

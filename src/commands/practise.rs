@@ -15,7 +15,7 @@ use crate::grade::{GraderMode, GraderSettings, Scorecard, grader_from_settings};
 use crate::interviewer::Interviewer;
 use crate::llm::LlmClient;
 use crate::plain::run_plain;
-use crate::practice::{Launch, PracticeRequest, choose_question, grade_session, new_record};
+use crate::practice::{DEFAULT_TWIST_AT, Launch, PracticeRequest, choose_question, grade_session, new_record};
 use crate::report::{self, OutputFormat};
 use crate::session::clock::SystemClock;
 use crate::session::{Mode, Status};
@@ -67,6 +67,11 @@ fn practise(
         phase,
         minutes: args.minutes,
         persona: args.persona,
+        twist_at: if args.no_twist {
+            None
+        } else {
+            Some(args.twist_at.unwrap_or(DEFAULT_TWIST_AT))
+        },
     };
     start(request, &args.grader, args.plain, config)
 }
@@ -159,10 +164,11 @@ fn launch(
     } else {
         let (record, card) = rt.block_on(run_plain(launch))?;
         if let Some(card) = &card {
-            print!(
-                "{}",
-                report::render(std::slice::from_ref(card), OutputFormat::Terminal, colour())
-            );
+            write_out(&report::render(
+                std::slice::from_ref(card),
+                OutputFormat::Terminal,
+                colour(),
+            ))?;
         }
         (record, card)
     };
@@ -195,6 +201,17 @@ fn launch(
     }
 }
 
+/// Writes to stdout where `print!` would panic on a closed pipe: a reader that stopped
+/// early (`| head`) is not an error, and the session is saved either way.
+fn write_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 fn exit_for(card: &Scorecard, settings: &GraderSettings) -> ExitCode {
     if !card.is_scored() && !settings.fallback && settings.mode == GraderMode::Llm {
         exit_codes::code(exit_codes::GRADER_UNAVAILABLE)
@@ -221,6 +238,6 @@ pub fn regrade(args: &RegradeArgs, config: &Config) -> anyhow::Result<ExitCode> 
     record.scorecards.push(card.clone());
     record.updated_at = utc_now().rfc3339();
     store.save(&record).map_err(|e| anyhow::anyhow!(e))?;
-    print!("{}", report::render(std::slice::from_ref(&card), args.format, colour()));
+    write_out(&report::render(std::slice::from_ref(&card), args.format, colour()))?;
     Ok(exit_for(&card, &settings))
 }

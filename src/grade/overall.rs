@@ -17,7 +17,7 @@ pub fn overall(
     if criteria.is_empty() || weight <= 0.0 {
         return None;
     }
-    let score = criteria.iter().map(|c| c.score * c.weight).sum::<f64>() / weight;
+    let score = crate::score::rounded(criteria.iter().map(|c| c.score * c.weight).sum::<f64>() / weight, 2);
     let scores: Vec<(&str, f64)> = criteria.iter().map(|c| (c.id.as_str(), c.score)).collect();
     let kinds: Vec<&str> = mistakes.iter().map(|m| m.kind.id()).collect();
     let outcome = rubric.outcome(score, difficulty, &scores, &kinds);

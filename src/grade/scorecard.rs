@@ -180,7 +180,8 @@ impl Spread {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overall {
-    /// Weighted mean of the criterion scores, on the rubric's scale.
+    /// Weighted mean of the criterion scores, on the rubric's scale, to two decimals (so
+    /// the JSON carries no float noise and reads back equal).
     pub score: f64,
     pub max: u8,
     pub band: String,

@@ -1,53 +1,168 @@
-//! Finds the clarification a candidate's question is asking for: word overlap weighted by
-//! rarity (IDF over the question's clarifications), with interview synonyms folded
-//! together ("qps", "requests per second", "traffic" are one concept).
+//! Finds the clarification a candidate's question is asking for. Phrases that carry a
+//! unit are read first ("requests per second", "tokens/s", "GB"), then words are folded
+//! into interview concepts ("qps", "traffic", "scale" are one) and weighted by rarity
+//! (IDF over the question's clarifications). A question that names a concept only gets a
+//! fact about that concept: "is there an availability SLA?" is never answered with the
+//! latency target, and gets "no number" when the bank has no availability fact.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::bank::Clarification;
 
 const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "is", "are", "be", "do", "does", "did", "we", "i", "you", "it", "of", "to", "for", "in", "on",
-    "at", "by", "and", "or", "what", "whats", "which", "how", "many", "much", "should", "would", "could", "can",
-    "there", "this", "that", "any", "with", "our", "your", "us", "me", "my", "about", "have", "has", "need", "plan",
-    "assume", "expect", "will", "from", "per", "as", "if", "so", "they", "them", "their", "its", "was", "were", "need",
-    "needs", "kind", "sort", "like", "ok", "okay", "right", "also", "just", "want",
+    "a",
+    "an",
+    "the",
+    "is",
+    "are",
+    "be",
+    "do",
+    "does",
+    "did",
+    "we",
+    "i",
+    "you",
+    "it",
+    "of",
+    "to",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "and",
+    "or",
+    "what",
+    "whats",
+    "which",
+    "how",
+    "many",
+    "much",
+    "should",
+    "would",
+    "could",
+    "can",
+    "there",
+    "this",
+    "that",
+    "any",
+    "with",
+    "our",
+    "your",
+    "us",
+    "me",
+    "my",
+    "about",
+    "have",
+    "has",
+    "need",
+    "plan",
+    "assume",
+    "expect",
+    "will",
+    "from",
+    "per",
+    "as",
+    "if",
+    "so",
+    "they",
+    "them",
+    "their",
+    "its",
+    "was",
+    "were",
+    "needs",
+    "kind",
+    "sort",
+    "like",
+    "ok",
+    "okay",
+    "right",
+    "also",
+    "just",
+    "want",
+    "s",
+    "tell",
+    "know",
+    "please",
+    "get",
+    "look",
+    "looks",
+    "some",
+    "all",
+    "one",
+    "here",
+    "does",
+    "etc",
+    "exactly",
+    "precisely",
+    "roughly",
 ];
 
-/// Words that mean the same thing in an interview, folded to one token.
+/// Units and phrases, rewritten to one concept token before words are split. Order
+/// matters: token rates before request rates before a bare "/s".
+static PHRASES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        (r"\b(output |prompt |input )?(tokens?|tok)\s*(/|per|a)\s*(s|sec|second)\b", " tokrate "),
+        (
+            r"\b(?P<noun>requests?|reqs?|queries|query|calls?|messages?|msgs?|tasks?|streams?|lookups?|chats?)\s*(/|per|a|each)\s*(s|sec|second)\b",
+            " $noun qps persec ",
+        ),
+        (r"\brequest rate\b", " qps persec "),
+        (r"\d\s*(/s|/sec|per second)\b", " qps persec "),
+        (r"\bper second\b|\ba second\b", " qps persec "),
+        (r"\b(time to first token|first token)\b", " latency "),
+        (r"\b(per|a|each) (day|month|week)\b", " qps "),
+        (r"\b\d+(\.\d+)?\s*(gb|tb|gib|kb|mb)\b", " memory size "),
+        (r"\bdata residency\b", " compliance "),
+        (r"\b(go|goes) down\b|\bfalls? over\b", " failure "),
+    ]
+    .into_iter()
+    .map(|(pattern, token)| (Regex::new(pattern).expect("phrase patterns are valid"), token))
+    .collect()
+});
+
+/// Words that mean the same thing in an interview, folded to one concept token.
 const SYNONYMS: &[(&str, &[&str])] = &[
     (
         "qps",
         &[
-            "rps",
-            "throughput",
-            "traffic",
-            "load",
-            "request",
-            "requests",
-            "peak",
-            "volume",
-            "rate",
+            "rps", "traffic", "load", "request", "requests", "peak", "volume", "scale", "queries", "busy", "demand",
+            "workload",
         ],
     ),
     (
         "latency",
         &[
             "ttft",
-            "slo",
-            "sla",
             "fast",
             "speed",
             "responsive",
             "p95",
             "p99",
             "p50",
-            "time",
+            "slow",
+            "quick",
+            "quickly",
+            "tpot",
         ],
     ),
     (
         "users",
-        &["dau", "mau", "user", "customers", "customer", "people", "audience"],
+        &[
+            "dau",
+            "mau",
+            "user",
+            "customers",
+            "customer",
+            "people",
+            "audience",
+            "actives",
+            "employees",
+        ],
     ),
     (
         "tenant",
@@ -57,8 +172,11 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "orgs",
             "organisation",
             "organization",
+            "organisations",
+            "organizations",
             "enterprise",
             "multitenant",
+            "isolation",
         ],
     ),
     (
@@ -67,13 +185,21 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "gdpr",
             "hipaa",
             "soc2",
+            "soc",
             "regulatory",
             "regulation",
+            "regulations",
+            "regulators",
             "legal",
             "residency",
             "pii",
             "privacy",
             "audit",
+            "retention",
+            "rules",
+            "compliant",
+            "law",
+            "laws",
         ],
     ),
     ("model", &["models", "llm", "weights", "parameters", "params"]),
@@ -82,16 +208,38 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         &[
             "gpus",
             "h100",
+            "h100s",
             "a100",
             "accelerator",
             "accelerators",
             "hardware",
             "fleet",
             "cluster",
+            "compute",
+            "nodes",
+            "node",
+            "capacity",
         ],
     ),
-    ("context", &["tokens", "token", "prompt", "length", "window"]),
-    ("cost", &["budget", "price", "pricing", "spend", "money", "dollars"]),
+    (
+        "context",
+        &["tokens", "token", "prompt", "prompts", "length", "window", "long"],
+    ),
+    (
+        "cost",
+        &[
+            "budget",
+            "price",
+            "pricing",
+            "spend",
+            "money",
+            "dollars",
+            "economics",
+            "afford",
+            "expensive",
+            "cheap",
+        ],
+    ),
     (
         "fresh",
         &[
@@ -100,32 +248,94 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "staleness",
             "update",
             "updates",
+            "updated",
             "realtime",
             "latest",
+            "change",
+            "changes",
         ],
     ),
     (
         "failure",
         &[
             "outage",
+            "outages",
             "availability",
             "uptime",
             "downtime",
             "reliability",
+            "reliable",
             "fail",
+            "fails",
             "failures",
             "incident",
+            "incidents",
+            "durability",
+            "durable",
+            "wrong",
+            "errors",
+            "redundancy",
         ],
     ),
-    ("documents", &["document", "docs", "corpus", "pages", "files", "index"]),
+    (
+        "documents",
+        &["document", "docs", "corpus", "pages", "files", "index", "articles"],
+    ),
+    ("memory", &["vram", "hbm", "ram", "gb", "gigabytes", "kv"]),
+    ("tokrate", &["tps", "throughput"]),
+    // Folded, but too loose to be a concept a fact must carry (see `is_concept`).
+    (
+        "sla",
+        &[
+            "slo",
+            "slos",
+            "slas",
+            "promise",
+            "promised",
+            "promises",
+            "guarantee",
+            "guaranteed",
+            "commitment",
+            "deadline",
+            "deadlines",
+        ],
+    ),
+    (
+        "goal",
+        &[
+            "goals",
+            "aim",
+            "aiming",
+            "aims",
+            "objective",
+            "objectives",
+            "achieve",
+            "success",
+        ],
+    ),
+    (
+        "size",
+        &["big", "large", "huge", "sizes", "storage", "disk", "footprint"],
+    ),
 ];
 
+/// Folded synonyms that do not make a question about one concept.
+const LOOSE: &[&str] = &["sla", "goal", "size"];
+
+/// Concepts precise enough that a question naming one wants a fact about it.
+fn is_concept(token: &str) -> bool {
+    !LOOSE.contains(&token) && SYNONYMS.iter().any(|(head, _)| *head == token)
+}
+
 pub(crate) fn tokens(text: &str) -> Vec<String> {
+    let mut text = text.to_lowercase();
+    for (pattern, token) in PHRASES.iter() {
+        text = pattern.replace_all(&text, *token).into_owned();
+    }
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| !STOPWORDS.contains(&w.as_str()))
-        .map(|w| canonical(&w))
+        .filter(|w| !STOPWORDS.contains(w))
+        .map(canonical)
         .collect()
 }
 
@@ -135,16 +345,25 @@ fn canonical(word: &str) -> String {
             return (*head).to_owned();
         }
     }
-    // A light stem so "regions" meets "region".
-    word.strip_suffix('s')
+    // A light stem so "regions" meets "region" and "changed" meets "change".
+    let stem = ["ing", "ed", "es", "s"]
+        .iter()
+        .find_map(|suffix| word.strip_suffix(suffix).filter(|w| w.len() > 3))
+        .unwrap_or(word);
+    stem.strip_suffix('e')
         .filter(|w| w.len() > 3)
-        .unwrap_or(word)
+        .unwrap_or(stem)
         .to_owned()
 }
 
 /// The clarification that best answers `asked`, or `None` when nothing matches well
 /// enough to be honest about.
 pub fn best_clarification<'a>(asked: &str, clarifications: &'a [Clarification]) -> Option<&'a Clarification> {
+    best_index(asked, clarifications).map(|i| &clarifications[i])
+}
+
+/// The index of the clarification that best answers `asked`.
+pub fn best_index(asked: &str, clarifications: &[Clarification]) -> Option<usize> {
     let query: HashSet<String> = tokens(asked).into_iter().collect();
     if query.is_empty() || clarifications.is_empty() {
         return None;
@@ -164,15 +383,22 @@ pub fn best_clarification<'a>(asked: &str, clarifications: &'a [Clarification]) 
             *frequency.entry(t.as_str()).or_default() += 1;
         }
     }
+    let concepts: Vec<&String> = query.iter().filter(|t| is_concept(t)).collect();
     let n = docs.len() as f64;
     let idf = |t: &str| (1.0 + n / (1 + frequency.get(t).copied().unwrap_or(0)) as f64).ln();
     let mut best: Option<(f64, usize)> = None;
     for (i, (ask, answer)) in docs.iter().enumerate() {
+        // A question about a concept is answered only by a fact about it.
+        if !concepts.is_empty() && !concepts.iter().any(|t| ask.contains(*t) || answer.contains(*t)) {
+            continue;
+        }
         let score: f64 = query
             .iter()
             .map(|t| {
+                // A concept the fact is asked about counts double: it is what the fact is for.
+                let weight = if is_concept(t) { 2.0 } else { 1.0 };
                 if ask.contains(t) {
-                    idf(t)
+                    weight * idf(t)
                 } else if answer.contains(t) {
                     0.5 * idf(t)
                 } else {
@@ -180,12 +406,52 @@ pub fn best_clarification<'a>(asked: &str, clarifications: &'a [Clarification]) 
                 }
             })
             .sum();
+        // Among equals, the fact whose question says least beyond what was asked.
+        let asked_about = ask.iter().any(|t| query.contains(t));
+        let extra = ask.iter().filter(|t| !query.contains(*t)).count();
+        let score = if asked_about {
+            score - 0.01 * extra as f64
+        } else {
+            score
+        };
         if best.is_none_or(|(b, _)| score > b) {
             best = Some((score, i));
         }
     }
     // One rare shared word is enough; a shared common word is not.
-    best.filter(|(score, _)| *score >= 0.6).map(|(_, i)| &clarifications[i])
+    best.filter(|(score, _)| *score >= 0.6).map(|(_, i)| i)
+}
+
+static PROMPT_AGAIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^\s*(repeat|prompt|question)\s*\??$
+        | \b(repeat|restate|remind\s+me(\s+of)?|say\s+again|read\s+(out|back)|show\s+me|give\s+me)\b.*\b(question|prompt|problem|task|brief)\b
+        | \bwhat\s+(was|is)\s+the\s+(original\s+)?(question|prompt|problem|task)\b
+        | \bwhat\s+(are|were)\s+we\s+(designing|building)\b
+        | \b(question|prompt)\s+again\b",
+    )
+    .expect("the prompt pattern is valid")
+});
+
+/// The candidate wants the question itself again ("can you repeat the question?").
+pub fn asks_for_prompt(asked: &str) -> bool {
+    PROMPT_AGAIN.is_match(&asked.to_lowercase())
+}
+
+static PRESSING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b(just|please|can\s+you|could\s+you)\s+(tell|give)\b
+        | \b(i\s+don'?t|i\s+do\s+not)\s+know\b | \bno\s+idea\b | \bnot\s+sure\b
+        | \b(what|which)\s+(number|figure)\s+(do|should)\s+i\s+use\b
+        | \bgive\s+me\s+(the|a)\s+(number|figure|value)\b | \bi'?d\s+rather\s+(you|have)\b
+        | \bjust\s+the\s+(number|figure)\b",
+    )
+    .expect("the pressing pattern is valid")
+});
+
+/// The candidate presses for a figure instead of estimating it ("just tell me").
+pub fn presses_for_fact(asked: &str) -> bool {
+    PRESSING.is_match(&asked.to_lowercase())
 }
 
 #[cfg(test)]

@@ -4,10 +4,11 @@
 
 mod grading;
 mod launch;
+pub mod retry;
 mod setup;
 mod transcript;
 
 pub use grading::{grade_session, rubric_for};
 pub use launch::Launch;
-pub use setup::{PracticeRequest, choose_question, new_record};
+pub use setup::{DEFAULT_TWIST_AT, PracticeRequest, choose_question, new_record};
 pub use transcript::transcript_of;

@@ -17,7 +17,13 @@ pub struct PracticeRequest {
     /// Scale the budgets to this many minutes in all.
     pub minutes: Option<f64>,
     pub persona: Persona,
+    /// When a mock's requirement change comes: percent into the deep dives; `None` for none.
+    pub twist_at: Option<u8>,
 }
+
+/// How far into the deep dives the requirement change comes by default: after the first
+/// follow-up, with time left to adapt the design.
+pub const DEFAULT_TWIST_AT: u8 = 50;
 
 impl PracticeRequest {
     /// A session on one question, at the format's own minutes, with a neutral interviewer.
@@ -29,6 +35,7 @@ impl PracticeRequest {
             phase,
             minutes: None,
             persona: Persona::Neutral,
+            twist_at: Some(DEFAULT_TWIST_AT),
         }
     }
 }
@@ -100,7 +107,10 @@ pub fn new_record(
         Mode::Mock | Mode::Drill(DrillKind::Phase) => question.rubric.clone(),
         Mode::Drill(_) => format.rubric.clone(),
     };
-    let session = Session::new(&question.id, &rubric, request.mode, request.persona, &plan);
+    let mut session = Session::new(&question.id, &rubric, request.mode, request.persona, &plan);
+    if let (Mode::Mock, Some(at), Some(twist)) = (request.mode, request.twist_at, question.twists.first()) {
+        session.plan_twist(&twist.say, &twist.expect, at);
+    }
     let label = match request.mode {
         Mode::Mock => "mock".to_owned(),
         Mode::Drill(kind) => format!("drill-{}", kind.as_str()),

@@ -52,17 +52,31 @@ pub fn transcript_of(session: &Session, catalog: &Catalog) -> Transcript {
     transcript.interviewer = session
         .log
         .iter()
-        .filter(|e| matches!(e.kind, LogKind::Answer | LogKind::FollowUp))
-        .map(|e| {
-            let what = if e.kind == LogKind::FollowUp {
-                "pushed"
-            } else {
-                "answered"
-            };
-            format!("[{}] interviewer {what}: {}", e.phase, e.text)
+        .filter(|e| matches!(e.kind, LogKind::Answer | LogKind::FollowUp | LogKind::Twist))
+        .map(|e| match e.kind {
+            LogKind::Twist => twist_context(session, e),
+            LogKind::FollowUp => format!("[{}] interviewer pushed: {}", e.phase, e.text),
+            _ => format!("[{}] interviewer answered: {}", e.phase, e.text),
         })
         .collect();
     transcript
+}
+
+/// The requirement change as the graders read it: what was said, when, and what a strong
+/// adaptation changes, so they credit how the design adapted after it.
+fn twist_context(session: &Session, entry: &crate::session::LogEntry) -> String {
+    let expect = session
+        .twist
+        .as_ref()
+        .map(|t| t.expect.as_str())
+        .filter(|e| !e.is_empty())
+        .map_or(String::new(), |e| format!(" A strong adaptation: {e}"));
+    format!(
+        "[{}] interviewer changed a requirement at {} into the interview: \"{}\" Credit how the design adapts to it in the text written after it (this phase and later).{expect}",
+        entry.phase,
+        crate::session::clock::format_ms(entry.at_ms),
+        entry.text
+    )
 }
 
 #[cfg(test)]
@@ -86,7 +100,13 @@ mod tests {
             .unwrap();
         session.update(Event::Edit(Field::Axis(Axis::Scale), "20k req/s peak".into()), 0);
         session.update(Event::Ask("What is the peak load?".into()), 1);
-        session.update(Event::Answered("INTERVIEWER-FACT 20k requests/s".into()), 2);
+        session.update(
+            Event::Answered {
+                text: "INTERVIEWER-FACT 20k requests/s".into(),
+                fact: Some(0),
+            },
+            2,
+        );
         session.update(Event::GoTo(2), 3);
         session.update(Event::ChooseShape("serving-platform".into()), 4);
         session.update(
@@ -127,5 +147,61 @@ mod tests {
             .find("INTERVIEWER-FACT")
             .expect("the model sees the interviewer's words");
         assert!(context < fence, "…outside the fenced answer");
+    }
+
+    #[test]
+    fn the_twist_reaches_the_graders_as_interviewer_context_with_its_time() {
+        let catalog = Catalog::shipped().unwrap();
+        let mut question = catalog.question("openai-api").unwrap().clone();
+        question.twists = vec![crate::bank::Twist {
+            say: "TWIST-SAY Legal now requires EU-only processing for EU orgs.".into(),
+            expect: "TWIST-EXPECT regional pools, EU-only routing".into(),
+        }];
+        let request = PracticeRequest::on(&question.id, Mode::Mock, None);
+        let mut session = new_record(&catalog, &question, &request, UtcTime::from_unix(0))
+            .unwrap()
+            .session
+            .unwrap();
+        session.update(Event::GoTo(3), 0);
+        let budget = session.phases[3].budget_ms;
+        for t in (0..=budget / 2 + 1000).step_by(1000) {
+            session.update(Event::Tick, t);
+        }
+        session.update(
+            Event::Edit(Field::Phase(3), "EU pools in Frankfurt".into()),
+            budget / 2 + 2000,
+        );
+
+        let transcript = transcript_of(&session, &catalog);
+        let line = transcript
+            .interviewer
+            .iter()
+            .find(|l| l.contains("TWIST-SAY"))
+            .expect("the twist is interviewer context");
+        assert!(
+            line.starts_with(&format!(
+                "[deep-dives] interviewer changed a requirement at {} into the interview",
+                crate::session::clock::format_ms(budget / 2)
+            )),
+            "{line}"
+        );
+        assert!(line.contains("TWIST-EXPECT"), "{line}");
+        let answer = render_answer(&transcript);
+        assert!(!answer.contains("TWIST-SAY"), "the twist is not the candidate's words");
+
+        let grade = GradeRequest::from_catalog(&catalog, &question, &transcript, "test").unwrap();
+        let prompt = messages(&grade, &transcript, None);
+        let user = &prompt.last().unwrap().content;
+        let fence = user.find("<<<ANSWER").unwrap();
+        assert!(user.find("TWIST-SAY").expect("the grader sees the twist") < fence);
+
+        // Off with --no-twist, and never in a drill.
+        let mut off = PracticeRequest::on(&question.id, Mode::Mock, None);
+        off.twist_at = None;
+        let record = new_record(&catalog, &question, &off, UtcTime::from_unix(0)).unwrap();
+        assert_eq!(record.session.unwrap().twist, None);
+        let drill = PracticeRequest::on(&question.id, Mode::Drill(crate::session::DrillKind::Followup), None);
+        let record = new_record(&catalog, &question, &drill, UtcTime::from_unix(0)).unwrap();
+        assert_eq!(record.session.unwrap().twist, None);
     }
 }

@@ -10,6 +10,7 @@ use crate::store::{Record, RecordKind};
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Grade {
     Scored {
+        #[serde(serialize_with = "crate::score::two_places")]
         score: f64,
         max: u8,
         band: String,

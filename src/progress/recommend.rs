@@ -258,11 +258,24 @@ pub fn recommend(practised: &[Practised<'_>], questions: &[QuestionRef], now: Da
         }
         None => {
             match cards.first() {
-                Some(next) => reasons.push(format!(
-                    "Nothing is due: {} comes due next, on {}. A full mock keeps every criterion fresh.",
-                    next.name,
-                    next.due.format("%Y-%m-%d")
-                )),
+                Some(next) => {
+                    // Worded like the schedule table below it, so the two never disagree.
+                    let within_a_day = cards.iter().filter(|c| c.overdue_days(now) > -1.0).count();
+                    let when = if within_a_day > 0 {
+                        "in < 1 day".to_owned()
+                    } else {
+                        format!("in {} days", (-next.overdue_days(now)).ceil() as i64)
+                    };
+                    let soon = match within_a_day {
+                        0 | 1 => String::new(),
+                        n => format!(" {n} criteria come due within a day."),
+                    };
+                    reasons.push(format!(
+                        "Nothing is due yet: {} comes due next, {when} ({}).{soon} A full mock keeps every criterion fresh.",
+                        next.name,
+                        next.due.format("%Y-%m-%d %H:%M UTC")
+                    ));
+                }
                 None => reasons.push("No scored practice yet: a full mock gives every criterion a first score.".into()),
             }
             (Practice::Mock, None)

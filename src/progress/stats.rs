@@ -58,12 +58,16 @@ pub struct CriterionTrend {
     /// Scored observations in all.
     pub count: usize,
     /// Mean of the last `last` scores, on the rubric's scale.
+    #[serde(serialize_with = "crate::score::two_places")]
     pub recent_mean: f64,
     pub recent_count: usize,
     /// Mean of the `last` scores before those, when there are any: the trend's baseline.
+    #[serde(serialize_with = "crate::score::two_places_opt")]
     pub previous_mean: Option<f64>,
+    #[serde(serialize_with = "crate::score::two_places")]
     pub all_mean: f64,
     /// The most recent scores, oldest first.
+    #[serde(serialize_with = "crate::score::two_places_all")]
     pub series: Vec<f64>,
     pub last_at: String,
 }
@@ -90,8 +94,10 @@ pub struct TopicStats {
     pub records: usize,
     pub scored: usize,
     /// Mean overall score of the scored records, as a fraction of the scale.
+    #[serde(serialize_with = "crate::score::two_places_opt")]
     pub mean_fraction: Option<f64>,
     /// Overall scores as fractions of their scale, oldest first (most recent ones).
+    #[serde(serialize_with = "crate::score::two_places_all")]
     pub series: Vec<f64>,
     pub last_at: String,
 }

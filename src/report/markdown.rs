@@ -36,7 +36,7 @@ pub fn to_markdown(card: &Scorecard) -> String {
         let _ = writeln!(
             s,
             "\n**Overall {}/{} — {}.** {}",
-            fmt_score((o.score * 100.0).round() / 100.0),
+            fmt_score(o.score),
             o.max,
             o.band,
             o.band_meaning

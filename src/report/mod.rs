@@ -39,11 +39,7 @@ pub fn render(cards: &[Scorecard], format: OutputFormat, colour: bool) -> String
 
 /// "2.6" for fractional scores, "3" for whole ones.
 pub fn fmt_score(score: f64) -> String {
-    if (score - score.round()).abs() < 1e-9 {
-        format!("{}", score.round() as i64)
-    } else {
-        format!("{score:.1}")
-    }
+    crate::score::shown(score)
 }
 
 /// "3/4" with the spread when several samples were graded: "2.7/4 ± 0.5 [2, 3, 3]".

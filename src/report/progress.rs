@@ -36,7 +36,7 @@ fn grade_text(grade: &Grade) -> String {
             ..
         } => format!(
             "{}/{max} {band}{}",
-            fmt_score((score * 10.0).round() / 10.0),
+            fmt_score(*score),
             if *fallback { " (fallback)" } else { "" }
         ),
         Grade::Unscored { .. } => "unscored".into(),

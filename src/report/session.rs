@@ -108,7 +108,7 @@ pub fn session_markdown(record: &Record, question: Option<&Question>, catalog: &
                 let _ = writeln!(
                     s,
                     "- Overall: **{}/{} — {}** (graded by {})",
-                    fmt_score((o.score * 100.0).round() / 100.0),
+                    fmt_score(o.score),
                     o.max,
                     o.band,
                     card.grader.label
@@ -147,6 +147,10 @@ pub fn session_markdown(record: &Record, question: Option<&Question>, catalog: &
         s.push_str(&quote_user_text(answer));
     }
 
+    if let Some(session) = record.session.as_ref().filter(|s| !s.attempts.is_empty()) {
+        progression(&mut s, session, &record.scorecards);
+    }
+
     let _ = writeln!(s, "\n## Scorecards\n");
     if record.scorecards.is_empty() {
         let _ = writeln!(s, "_Not graded yet._");
@@ -163,6 +167,68 @@ pub fn session_markdown(record: &Record, question: Option<&Question>, catalog: &
         reference(&mut s, q, catalog);
     }
     s
+}
+
+/// Attempt by attempt (a phase retried from the results each time), every criterion's
+/// score: the first attempt's card is kept, so the progression is real.
+fn progression(s: &mut String, session: &Session, cards: &[crate::grade::Scorecard]) {
+    let _ = writeln!(s, "\n## Progression across attempts\n");
+    // Each attempt's card, then the latest (the current version's) card.
+    let mut columns: Vec<(String, Option<&crate::grade::Scorecard>)> = Vec::new();
+    let phase_name = |id: &str| {
+        session
+            .phases
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(id.to_owned(), |p| p.name.clone())
+    };
+    for (i, attempt) in session.attempts.iter().enumerate() {
+        let label = if i == 0 {
+            "Attempt 1".to_owned()
+        } else {
+            format!(
+                "Attempt {} ({} again)",
+                i + 1,
+                phase_name(&session.attempts[i - 1].retried)
+            )
+        };
+        columns.push((label, attempt.scorecard.and_then(|c| cards.get(c))));
+    }
+    let last_retried = session
+        .attempts
+        .last()
+        .map_or(String::new(), |a| phase_name(&a.retried));
+    let latest = cards
+        .last()
+        .filter(|_| session.attempts.last().and_then(|a| a.scorecard) != Some(cards.len() - 1));
+    columns.push((
+        format!("Attempt {} ({last_retried} again)", session.attempts.len() + 1),
+        latest,
+    ));
+    let _ = writeln!(
+        s,
+        "| criterion | {} |",
+        columns.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(" | ")
+    );
+    let _ = writeln!(s, "|---|{}", "---|".repeat(columns.len()));
+    let Some(reference) = columns.iter().rev().find_map(|(_, c)| *c) else {
+        return;
+    };
+    let cell = |card: Option<&crate::grade::Scorecard>, id: Option<&str>| match (card, id) {
+        (None, _) => "not graded".to_owned(),
+        (Some(c), None) => c.overall.as_ref().map_or("unscored".to_owned(), |o| fmt_score(o.score)),
+        (Some(c), Some(id)) => c
+            .criteria
+            .iter()
+            .find(|k| k.id == id)
+            .map_or("—".to_owned(), |k| fmt_score(k.score)),
+    };
+    for criterion in &reference.criteria {
+        let row: Vec<String> = columns.iter().map(|(_, c)| cell(*c, Some(&criterion.id))).collect();
+        let _ = writeln!(s, "| {} | {} |", criterion.name, row.join(" | "));
+    }
+    let row: Vec<String> = columns.iter().map(|(_, c)| cell(*c, None)).collect();
+    let _ = writeln!(s, "| **overall** | {} |", row.join(" | "));
 }
 
 fn timings(s: &mut String, session: &Session) {
@@ -256,6 +322,7 @@ fn conversation(s: &mut String, session: &Session) {
             LogKind::FollowUp => "**Interviewer pushed (follow-up):**",
             LogKind::Nudge => "_Interviewer (time nudge):_",
             LogKind::Opening => "_Interviewer opened the phase:_",
+            LogKind::Twist => "**Interviewer changed a requirement:**",
         };
         let _ = writeln!(
             s,

@@ -101,7 +101,7 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
     if let Some(overall) = &card.overall {
         let line = format!(
             "Overall {}/{} · {}",
-            fmt_score((overall.score * 100.0).round() / 100.0),
+            fmt_score(overall.score),
             overall.max,
             overall.band
         );

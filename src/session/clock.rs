@@ -61,3 +61,27 @@ pub fn format_ms(ms: u64) -> String {
         format!("{:02}:{:02}", secs / 60, secs % 60)
     }
 }
+
+/// A budget or duration in words: "45 s", "7 min", "1 min 30 s" — never "0 min".
+pub fn format_duration(ms: u64) -> String {
+    let secs = ms.div_ceil(1000);
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_in_words_and_never_say_zero_minutes() {
+        assert_eq!(format_duration(30_000), "30 s");
+        assert_eq!(format_duration(7 * 60_000), "7 min");
+        assert_eq!(format_duration(93_400), "1 min 34 s");
+        assert_eq!(format_duration(0), "0 s");
+        assert_eq!(format_ms(3_723_000), "1:02:03");
+    }
+}

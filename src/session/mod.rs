@@ -8,7 +8,9 @@ mod state;
 mod update;
 
 pub use plan::{DrillKind, Mode, PhaseTool, Plan, PlannedPhase, tool_for};
-pub use state::{EndReason, Field, LogEntry, LogKind, Persona, PhaseState, Session, ShapeAnswer, Status};
+pub use state::{
+    Attempt, EndReason, Field, LogEntry, LogKind, Persona, PhaseState, PlannedTwist, Session, ShapeAnswer, Status,
+};
 pub use update::{Effect, Event};
 
 #[cfg(test)]

@@ -85,8 +85,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The format's phases, with budgets scaled so they sum to `minutes` (the format's own
-    /// total when `None`). A scaled budget never drops below 30 seconds.
+    /// The format's phases, with budgets scaled so they sum to exactly `minutes` (the
+    /// format's own total when `None`).
     pub fn from_format(format: &Format, minutes: Option<f64>) -> Plan {
         Self::from_phases(format, format.phases.iter().map(|p| p.id.as_str()), minutes)
     }
@@ -99,14 +99,17 @@ impl Plan {
     fn from_phases<'a>(format: &Format, ids: impl Iterator<Item = &'a str>, minutes: Option<f64>) -> Plan {
         let chosen: Vec<_> = ids.filter_map(|id| format.phase(id)).collect();
         let own_total: u32 = chosen.iter().map(|p| p.minutes).sum();
-        let scale = minutes.map_or(1.0, |m| m / f64::from(own_total.max(1)));
+        let total_s = minutes.map_or(u64::from(own_total) * 60, |m| (m * 60.0).round().max(0.0) as u64);
+        let weights: Vec<u64> = chosen.iter().map(|p| u64::from(p.minutes)).collect();
+        let seconds = share_out(total_s, &weights);
         Plan {
             phases: chosen
                 .into_iter()
-                .map(|p| PlannedPhase {
+                .zip(seconds)
+                .map(|(p, secs)| PlannedPhase {
                     id: p.id.clone(),
                     name: p.name.clone(),
-                    budget_ms: ((f64::from(p.minutes) * scale * 60_000.0).round() as u64).max(30_000),
+                    budget_ms: secs * 1000,
                     opening: p.interviewer.clone(),
                     covers: p.covers.clone(),
                 })
@@ -117,4 +120,36 @@ impl Plan {
     pub fn total_ms(&self) -> u64 {
         self.phases.iter().map(|p| p.budget_ms).sum()
     }
+}
+
+/// Splits `total` whole seconds in proportion to `weights` so the parts sum to `total`
+/// exactly: each part gets its floor, and the seconds left over go to the largest
+/// remainders (earlier phases first on a tie). Every part gets at least one second when
+/// there are enough to go round.
+fn share_out(total: u64, weights: &[u64]) -> Vec<u64> {
+    let sum: u64 = weights.iter().sum();
+    if weights.is_empty() {
+        return Vec::new();
+    }
+    if sum == 0 {
+        let mut parts = vec![total / weights.len() as u64; weights.len()];
+        parts[0] += total % weights.len() as u64;
+        return parts;
+    }
+    let mut parts: Vec<u64> = weights.iter().map(|w| total * w / sum).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(total * weights[i] % sum));
+    let given: u64 = parts.iter().sum();
+    for &i in order.iter().take((total - given) as usize) {
+        parts[i] += 1;
+    }
+    if total >= weights.len() as u64 {
+        // A phase left with nothing borrows a second from the largest.
+        while let Some(empty) = parts.iter().position(|p| *p == 0) {
+            let largest = (0..parts.len()).max_by_key(|&i| parts[i]).unwrap_or(0);
+            parts[largest] -= 1;
+            parts[empty] += 1;
+        }
+    }
+    parts
 }

@@ -90,6 +90,8 @@ pub enum LogKind {
     Nudge,
     /// The interviewer opened a phase.
     Opening,
+    /// The interviewer changed a requirement mid-round.
+    Twist,
 }
 
 /// One line of the interviewer conversation.
@@ -100,6 +102,9 @@ pub struct LogEntry {
     pub at_ms: u64,
     pub kind: LogKind,
     pub text: String,
+    /// For an answer that gave a bank fact: its index in the question's clarifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +122,36 @@ pub enum Status {
     Running,
     Paused,
     Ended(EndReason),
+}
+
+/// A requirement the interviewer changes once during the deep dives, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedTwist {
+    /// What the interviewer says.
+    pub say: String,
+    /// What a strong adaptation changes, for the graders.
+    pub expect: String,
+    /// The phase it comes in.
+    pub phase: String,
+    /// How far into that phase's budget it comes, in percent.
+    pub at_percent: u8,
+    /// Session time when it was said; `None` until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at_ms: Option<u64>,
+}
+
+/// An earlier version of the session, kept when the candidate retried a phase from the
+/// results: what every field held, and the scorecard it was graded with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Each phase's text and time, in order.
+    pub phases: Vec<(String, String, u64)>,
+    pub worksheet: PerAxis<String>,
+    pub shape: ShapeAnswer,
+    /// Index into the record's scorecards of this version's grading, if it was graded.
+    pub scorecard: Option<usize>,
+    /// The phase the next version re-answered.
+    pub retried: String,
 }
 
 /// A text the candidate can edit.
@@ -143,6 +178,15 @@ pub struct Session {
     /// Indices into the question's follow-ups already pushed, in order.
     #[serde(default)]
     pub follow_ups_used: Vec<usize>,
+    /// Earlier versions, oldest first; the session itself is the latest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<Attempt>,
+    /// The phase being re-answered after the results, on its own clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrying: Option<usize>,
+    /// The requirement change planned for this session, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twist: Option<PlannedTwist>,
     /// When the clock of the current phase last started (caller's time scale); not saved,
     /// so a resumed session restarts its clock on its first event.
     #[serde(skip)]
@@ -184,6 +228,9 @@ impl Session {
             log: Vec::new(),
             status: Status::Running,
             follow_ups_used: Vec::new(),
+            twist: None,
+            attempts: Vec::new(),
+            retrying: None,
             running_since: None,
             unsaved_since: None,
             last_edit: None,
@@ -191,6 +238,19 @@ impl Session {
         };
         session.enter_phase(0);
         session
+    }
+
+    /// Plans `say` (with what a strong adaptation changes) for the first follow-up phase,
+    /// `at_percent` of the way into its budget. A session with no such phase gets none.
+    pub fn plan_twist(&mut self, say: &str, expect: &str, at_percent: u8) {
+        let phase = self.phases.iter().find(|p| p.tool() == PhaseTool::FollowUps);
+        self.twist = phase.map(|p| PlannedTwist {
+            say: say.trim().to_owned(),
+            expect: expect.trim().to_owned(),
+            phase: p.id.clone(),
+            at_percent: at_percent.min(95),
+            delivered_at_ms: None,
+        });
     }
 
     pub fn phase(&self) -> &PhaseState {
@@ -242,6 +302,18 @@ impl Session {
         phases + axes + self.shape.reason.split_whitespace().count()
     }
 
+    /// The candidate's questions to the interviewer before the latest one, oldest first.
+    pub fn earlier_questions(&self) -> Vec<String> {
+        let mut asked: Vec<String> = self
+            .log
+            .iter()
+            .filter(|e| e.kind == LogKind::Question)
+            .map(|e| e.text.clone())
+            .collect();
+        asked.pop();
+        asked
+    }
+
     pub(crate) fn enter_phase(&mut self, index: usize) {
         self.current = index;
         let at_ms = self.elapsed_ms();
@@ -254,6 +326,7 @@ impl Session {
                     at_ms,
                     kind: LogKind::Opening,
                     text: phase.opening.clone(),
+                    fact: None,
                 };
                 self.log.push(entry);
             }
@@ -261,12 +334,28 @@ impl Session {
     }
 
     pub(crate) fn say(&mut self, kind: LogKind, text: String) {
+        self.say_fact(kind, text, None);
+    }
+
+    pub(crate) fn say_fact(&mut self, kind: LogKind, text: String, fact: Option<usize>) {
         let entry = LogEntry {
             phase: self.phase().id.clone(),
             at_ms: self.elapsed_ms(),
             kind,
             text,
+            fact,
         };
         self.log.push(entry);
+    }
+
+    /// The bank facts the interviewer has given, in the order first given.
+    pub fn revealed_facts(&self) -> Vec<usize> {
+        let mut facts = Vec::new();
+        for fact in self.log.iter().filter_map(|e| e.fact) {
+            if !facts.contains(&fact) {
+                facts.push(fact);
+            }
+        }
+        facts
     }
 }

@@ -59,6 +59,19 @@ fn budgets_follow_the_format_and_scale_to_the_minutes_asked() {
     let short = Plan::from_format(&format(), Some(22.5));
     assert_eq!(short.phases[3].budget_ms, 7 * MIN + 30_000);
     assert_eq!(short.total_ms(), 22 * MIN + 30_000);
+    for (minutes, total_s) in [(1.0, 60), (5.0, 300), (10.0, 600), (22.5, 1350), (90.0, 5400)] {
+        let plan = Plan::from_format(&format(), Some(minutes));
+        assert_eq!(plan.total_ms(), total_s * 1000, "--minutes {minutes}");
+        assert!(
+            plan.phases
+                .iter()
+                .all(|p| p.budget_ms >= 1000 && p.budget_ms % 1000 == 0)
+        );
+    }
+    // 10 minutes: 7/45 of 600 s is 93.3 s; the odd second left over goes to the first phase.
+    let ten = Plan::from_format(&format(), Some(10.0));
+    let secs: Vec<u64> = ten.phases.iter().map(|p| p.budget_ms / 1000).collect();
+    assert_eq!(secs, [94, 40, 133, 200, 93, 40]);
     let single = Plan::single_phase(&format(), "architecture", None);
     assert_eq!(single.phases.len(), 1);
     assert_eq!(single.total_ms(), 10 * MIN);
@@ -190,7 +203,13 @@ fn questions_go_to_the_interviewer_and_answers_land_in_the_log() {
             question: "What is the peak QPS?".into()
         }]
     );
-    s.update(Event::Answered("50k requests/s.".into()), 2000);
+    s.update(
+        Event::Answered {
+            text: "50k requests/s.".into(),
+            fact: Some(0),
+        },
+        2000,
+    );
     let kinds: Vec<LogKind> = s.log.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [LogKind::Opening, LogKind::Question, LogKind::Answer]);
     assert!(
@@ -306,4 +325,49 @@ fn a_resumed_session_keeps_its_clocks_and_does_not_count_the_time_away() {
     assert_eq!(back.phases[0].spent_ms, 60_000);
     assert_eq!(back.phases[1].spent_ms, 25_000);
     assert_eq!(back.phases[0].text, "six axes");
+}
+
+#[test]
+fn a_twist_comes_once_in_the_deep_dives_at_its_point_and_is_saved() {
+    let mut s = mock(Persona::Neutral);
+    s.plan_twist(
+        "Legal now requires EU-only processing. What changes?",
+        "regional pools",
+        50,
+    );
+    assert_eq!(s.twist.as_ref().unwrap().phase, "deep-dives");
+    let twists = |s: &Session| s.log.iter().filter(|e| e.kind == LogKind::Twist).count();
+    // Not in other phases, however long they run.
+    run(&mut s, 0, 12 * MIN);
+    assert_eq!(twists(&s), 0);
+    s.update(Event::GoTo(3), 12 * MIN);
+    // Deep dives are 15 minutes: nothing before 7:30 in, then exactly one.
+    run(&mut s, 12 * MIN, 12 * MIN + 7 * MIN);
+    assert_eq!(twists(&s), 0);
+    run(&mut s, 19 * MIN, 19 * MIN + 60_000);
+    assert_eq!(twists(&s), 1);
+    let entry = s.log.iter().find(|e| e.kind == LogKind::Twist).unwrap();
+    assert_eq!(entry.phase, "deep-dives");
+    assert!(entry.text.starts_with("Legal now requires EU-only"));
+    let at = s.twist.as_ref().unwrap().delivered_at_ms.unwrap();
+    assert_eq!(at, entry.at_ms);
+    // Leaving and coming back does not repeat it.
+    s.update(Event::Previous, 21 * MIN);
+    s.update(Event::Next, 21 * MIN);
+    run(&mut s, 21 * MIN, 25 * MIN);
+    assert_eq!(twists(&s), 1);
+    // Saved and resumed, it stays delivered.
+    let mut back: Session = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back.twist, s.twist);
+    run(&mut back, 0, 4 * MIN);
+    assert_eq!(twists(&back), 1);
+}
+
+#[test]
+fn a_session_without_deep_dives_plans_no_twist() {
+    let format = format();
+    let plan = Plan::single_phase(&format, "architecture", None);
+    let mut s = Session::new("q", "r", Mode::Drill(DrillKind::Phase), Persona::Neutral, &plan);
+    s.plan_twist("x", "y", 50);
+    assert_eq!(s.twist, None);
 }

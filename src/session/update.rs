@@ -28,8 +28,12 @@ pub enum Event {
     Ask(String),
     /// The candidate wants the interviewer to push a follow-up now.
     RequestFollowUp,
-    /// The interviewer's reply to `Effect::Answer`.
-    Answered(String),
+    /// The interviewer's reply to `Effect::Answer`; `fact` is the bank clarification it
+    /// gave, if any.
+    Answered {
+        text: String,
+        fact: Option<usize>,
+    },
     /// The interviewer's follow-up for `Effect::PushFollowUp`; `index` is the bank
     /// follow-up it was built on, if any.
     FollowUpPushed {
@@ -40,6 +44,12 @@ pub enum Event {
     Finish,
     /// The caller saved the session.
     Saved,
+    /// After the results: re-answer phase `phase` on its own budget, keeping the graded
+    /// version (with `scorecard`, its index in the record) as an attempt.
+    Retry {
+        phase: usize,
+        scorecard: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +70,9 @@ impl Session {
     pub fn update(&mut self, event: Event, now: u64) -> Vec<Effect> {
         let mut effects = Vec::new();
         self.settle(now);
+        if let Event::Retry { phase, scorecard } = event {
+            return self.retry(phase, scorecard, now);
+        }
         if self.is_over() {
             // Nothing changes after the end but a confirmation of the last save.
             if event == Event::Saved {
@@ -84,6 +97,8 @@ impl Session {
                 self.shape.choice = Some(id);
                 self.mark_edited(now);
             }
+            // A retry stays in its phase.
+            Event::GoTo(_) | Event::Next | Event::Previous if self.retrying.is_some() => {}
             Event::GoTo(index) if index < self.phases.len() && index != self.current => {
                 self.enter_phase(index);
                 effects.push(Effect::Save);
@@ -114,8 +129,8 @@ impl Session {
                 }
             }
             Event::RequestFollowUp => effects.push(self.follow_up_effect()),
-            Event::Answered(text) => {
-                self.say(LogKind::Answer, text);
+            Event::Answered { text, fact } => {
+                self.say_fact(LogKind::Answer, text, fact);
                 self.mark_edited(now);
             }
             Event::FollowUpPushed { text, index } => {
@@ -130,6 +145,7 @@ impl Session {
                 return effects;
             }
             Event::Saved => self.mark_saved(now),
+            Event::Retry { .. } => {}
         }
         self.check_time(&mut effects);
         if self.due_for_save(now) && !effects.contains(&Effect::Save) {
@@ -181,14 +197,59 @@ impl Session {
 
     fn end(&mut self, reason: EndReason, effects: &mut Vec<Effect>) {
         self.status = Status::Ended(reason);
+        self.retrying = None;
         self.running_since = None;
         effects.push(Effect::Save);
         effects.push(Effect::Grade);
     }
 
+    /// Keeps the graded version and reopens `phase` with a fresh clock.
+    fn retry(&mut self, phase: usize, scorecard: Option<usize>, now: u64) -> Vec<Effect> {
+        if !self.is_over() || phase >= self.phases.len() {
+            return Vec::new();
+        }
+        self.attempts.push(super::state::Attempt {
+            phases: self
+                .phases
+                .iter()
+                .map(|p| (p.id.clone(), p.text.clone(), p.spent_ms))
+                .collect(),
+            worksheet: self.worksheet.clone(),
+            shape: self.shape.clone(),
+            scorecard,
+            retried: self.phases[phase].id.clone(),
+        });
+        let p = &mut self.phases[phase];
+        p.spent_ms = 0;
+        p.nudges = 0;
+        p.pushes = 0;
+        self.current = phase;
+        self.retrying = Some(phase);
+        self.status = Status::Running;
+        self.running_since = Some(now);
+        let name = self.phases[phase].name.to_lowercase();
+        let budget = super::clock::format_duration(self.phases[phase].budget_ms);
+        self.say(
+            LogKind::Opening,
+            format!("Let's take {name} again — you have {budget}. ^X when you are done."),
+        );
+        vec![Effect::Save]
+    }
+
     /// Time-up, overrun nudges and scheduled follow-ups.
     fn check_time(&mut self, effects: &mut Vec<Effect>) {
         if self.status != Status::Running {
+            return;
+        }
+        if let Some(i) = self.retrying {
+            // A retry ends with its phase's own budget.
+            if self.phases[i].spent_ms >= self.phases[i].budget_ms {
+                self.say(
+                    LogKind::Nudge,
+                    "Time's up for the retry — let's see how it compares.".into(),
+                );
+                self.end(EndReason::TimeUp, effects);
+            }
             return;
         }
         let total = self.total_budget_ms();
@@ -207,6 +268,7 @@ impl Session {
             self.phases[self.current].nudges += 1;
             self.say(LogKind::Nudge, message);
         }
+        self.deliver_twist();
         let phase = &self.phases[self.current];
         if phase.tool() == PhaseTool::FollowUps {
             // A follow-up drill opens with its push; a mock's deep dives get one at each cut.
@@ -223,6 +285,25 @@ impl Session {
         }
     }
 
+    /// Says the planned requirement change once, when its phase reaches its point.
+    fn deliver_twist(&mut self) {
+        let phase = &self.phases[self.current];
+        let due = self.twist.as_ref().is_some_and(|t| {
+            t.delivered_at_ms.is_none()
+                && t.phase == phase.id
+                && phase.spent_ms * 100 >= phase.budget_ms * u64::from(t.at_percent)
+        });
+        if !due {
+            return;
+        }
+        let at = self.elapsed_ms();
+        if let Some(twist) = self.twist.as_mut() {
+            twist.delivered_at_ms = Some(at);
+            let say = twist.say.clone();
+            self.say(LogKind::Twist, say);
+        }
+    }
+
     fn nudge_text(&self, over_ms: u64) -> String {
         let phase = &self.phases[self.current];
         let next = self.phases.get(self.current + 1);
@@ -230,15 +311,18 @@ impl Session {
             Some(next) => format!("move on to {}", next.name.to_lowercase()),
             None => "wrap up".to_owned(),
         };
-        let minutes = over_ms / 60_000;
-        if minutes == 0 {
+        if over_ms < 60_000 {
             format!(
-                "Time's up for {} ({} min) — {advice}.",
+                "Time's up for {} ({}) — {advice}.",
                 phase.name.to_lowercase(),
-                phase.budget_ms / 60_000
+                super::clock::format_duration(phase.budget_ms)
             )
         } else {
-            format!("{} is {minutes} min over budget — {advice}.", phase.name)
+            format!(
+                "{} is {} over budget — {advice}.",
+                phase.name,
+                super::clock::format_duration(over_ms / 60_000 * 60_000)
+            )
         }
     }
 }

@@ -2,6 +2,9 @@
 //! are up. Key presses become session events here; nothing in this file draws or does IO.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
 use ratatui_textarea::TextArea;
 
 use crate::axis::Axis;
@@ -10,14 +13,21 @@ use crate::catalog::Catalog;
 use crate::grade::Scorecard;
 use crate::session::{Effect, Event, Field, PhaseTool, Session, Status};
 
+use super::conversation;
 use super::editors::Editors;
 use super::keys::{Action, action_for};
+use super::layout::{PromptView, panes, prompt_width};
+use super::wrap::wrap;
 
 pub enum Overlay {
     Help,
+    /// Every fact the interviewer has given, in full.
+    Facts,
     ConfirmQuit,
     ConfirmFinish,
-    ShapePicker { selected: usize },
+    ShapePicker {
+        selected: usize,
+    },
     Ask(Box<TextArea<'static>>),
 }
 
@@ -30,7 +40,17 @@ pub enum Screen {
     Results {
         card: Box<Scorecard>,
         scroll: u16,
+        /// The card before a retry, to show what moved.
+        before: Option<Box<Scorecard>>,
     },
+}
+
+/// How far the results screen can scroll and by how much a page moves, as of the last
+/// draw (it depends on the terminal's size).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResultsFit {
+    pub max_scroll: u16,
+    pub page: u16,
 }
 
 pub struct App<'a> {
@@ -51,6 +71,19 @@ pub struct App<'a> {
     /// The time of the current event or frame, on the session's clock.
     pub now: u64,
     pub quit: bool,
+    pub prompt_view: PromptView,
+    /// Rows the conversation is scrolled up from the newest (0 follows the newest).
+    pub conversation_scroll: usize,
+    /// The conversation's furthest scroll and page size, as of the last fit.
+    pub conversation_max: usize,
+    pub conversation_page: usize,
+    pub results_fit: ResultsFit,
+    /// The field to hand to the external editor; the run loop takes it.
+    pub editor_request: Option<Field>,
+    /// The card shown before a retry began, for the before/after.
+    pub before_retry: Option<Box<Scorecard>>,
+    /// Index in the record of the card on the results screen.
+    pub shown_card: Option<usize>,
 }
 
 impl<'a> App<'a> {
@@ -76,6 +109,14 @@ impl<'a> App<'a> {
             waiting_for_interviewer: 0,
             now: 0,
             quit: false,
+            prompt_view: PromptView::default(),
+            conversation_scroll: 0,
+            conversation_max: 0,
+            conversation_page: 1,
+            results_fit: ResultsFit::default(),
+            editor_request: None,
+            before_retry: None,
+            shown_card: None,
         };
         app.focus = app.fields()[0];
         app.refresh_focus();
@@ -117,17 +158,32 @@ impl<'a> App<'a> {
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         match &mut self.screen {
-            Screen::Results { scroll, .. } => {
+            Screen::Results { scroll, card, .. } => {
+                let ResultsFit { max_scroll, page } = self.results_fit;
+                let page = page.max(1);
+                let retry = match key.code {
+                    KeyCode::Char('r') => crate::practice::retry::weakest_phase(self.catalog, &self.session, card),
+                    KeyCode::Char(d @ '1'..='9') => {
+                        let i = d as usize - '1' as usize;
+                        (i < self.session.phases.len()).then_some(i)
+                    }
+                    _ => None,
+                };
+                if let Some(phase) = retry {
+                    return self.retry(phase);
+                }
                 match key.code {
                     KeyCode::Char('q') | KeyCode::Esc | KeyCode::Enter => self.quit = true,
                     KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
                     KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
                     KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-                    KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(10),
-                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-                    KeyCode::Home => *scroll = 0,
+                    KeyCode::PageDown | KeyCode::Char(' ') => *scroll = scroll.saturating_add(page),
+                    KeyCode::PageUp | KeyCode::Char('b') => *scroll = scroll.saturating_sub(page),
+                    KeyCode::Home | KeyCode::Char('g') => *scroll = 0,
+                    KeyCode::End | KeyCode::Char('G') => *scroll = max_scroll,
                     _ => {}
                 }
+                *scroll = (*scroll).min(max_scroll);
                 return Vec::new();
             }
             Screen::Grading { .. } => {
@@ -194,13 +250,105 @@ impl<'a> App<'a> {
                 self.overlay = Some(Overlay::Help);
                 Vec::new()
             }
+            Action::ShowFacts => {
+                self.overlay = Some(Overlay::Facts);
+                Vec::new()
+            }
+            Action::TogglePrompt => {
+                self.prompt_view = self.prompt_view.next();
+                Vec::new()
+            }
+            Action::ExternalEditor => {
+                if !self.session.is_over() {
+                    self.editor_request = Some(self.focus);
+                }
+                Vec::new()
+            }
+            Action::ConversationUp => self.scroll_conversation(1, true),
+            Action::ConversationDown => self.scroll_conversation(1, false),
+            Action::ConversationPageUp => self.scroll_conversation(self.conversation_page, true),
+            Action::ConversationPageDown => self.scroll_conversation(self.conversation_page, false),
         }
+    }
+
+    /// Re-answers `phase` from the results: the graded version is kept, the phase reopens
+    /// on its own clock, and the next grading is shown beside this one.
+    fn retry(&mut self, phase: usize) -> Vec<Effect> {
+        let screen = std::mem::replace(&mut self.screen, Screen::Interview);
+        let Screen::Results { card, .. } = screen else {
+            self.screen = screen;
+            return Vec::new();
+        };
+        self.before_retry = Some(card);
+        self.overlay = None;
+        self.conversation_scroll = 0;
+        let effects = self.dispatch(Event::Retry {
+            phase,
+            scorecard: self.shown_card,
+        });
+        self.focus = self.fields()[0];
+        self.refresh_focus();
+        effects
+    }
+
+    fn scroll_conversation(&mut self, rows: usize, up: bool) -> Vec<Effect> {
+        self.conversation_scroll = if up {
+            (self.conversation_scroll + rows).min(self.conversation_max)
+        } else {
+            self.conversation_scroll.saturating_sub(rows)
+        };
+        Vec::new()
+    }
+
+    /// Pasted text (bracketed paste) goes in at the cursor at once: a pasted newline is
+    /// text, never Enter, so it neither submits nor asks. One-line fields and the ask line
+    /// take it as one line.
+    pub fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if let Some(Overlay::Ask(line)) = &mut self.overlay {
+            line.insert_str(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            return Vec::new();
+        }
+        if self.overlay.is_some() || !matches!(self.screen, Screen::Interview) || self.session.is_over() {
+            return Vec::new();
+        }
+        let field = self.focus;
+        let text = match field {
+            Field::Phase(_) => text,
+            Field::Axis(_) | Field::ShapeReason => text.split_whitespace().collect::<Vec<_>>().join(" "),
+        };
+        if self.editors.get_mut(field).insert_str(&text) {
+            let now = self.editors.text(field);
+            return self.dispatch(Event::Edit(field, now));
+        }
+        Vec::new()
+    }
+
+    /// Takes back a field's text from the external editor.
+    pub fn from_external_editor(&mut self, field: Field, text: &str) -> Vec<Effect> {
+        let text = match field {
+            Field::Phase(_) => text.trim_end_matches('\n').to_owned(),
+            Field::Axis(_) | Field::ShapeReason => text.split_whitespace().collect::<Vec<_>>().join(" "),
+        };
+        self.editors.set_text(field, &text);
+        self.refresh_focus();
+        self.dispatch(Event::Edit(field, text))
+    }
+
+    /// The question, wrapped for its pane.
+    pub fn prompt_rows(&self, screen_width: u16) -> Vec<Line<'static>> {
+        let lead = vec![Span::styled(
+            "Question ",
+            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        )];
+        let prompt = self.question.prompt.split_whitespace().collect::<Vec<_>>().join(" ");
+        wrap(lead, &prompt, Style::default(), prompt_width(screen_width) as usize, 0)
     }
 
     fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
         let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
         match overlay {
-            Overlay::Help => Vec::new(),
+            Overlay::Help | Overlay::Facts => Vec::new(),
             Overlay::ConfirmQuit => {
                 if matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) || ctrl_c {
                     self.quit = true;
@@ -282,10 +430,34 @@ impl<'a> App<'a> {
         Vec::new()
     }
 
-    /// Adapts the editors to the terminal's height before a draw.
-    pub fn fit_to(&mut self, screen_height: u16) {
-        use super::draw::interview::{body_height, rows_per_axis};
-        self.editors.wrap_axes(rows_per_axis(body_height(screen_height)) >= 2);
+    /// Learns the terminal's size before a draw: how far the conversation and the results
+    /// can scroll, and how much a page is.
+    pub fn fit_to(&mut self, width: u16, height: u16) {
+        let area = Rect::new(0, 0, width, height);
+        let p = panes(area, self.prompt_rows(width).len() as u16, self.prompt_view);
+        let visible = p.interviewer.height.saturating_sub(1) as usize;
+        let text_width = p.interviewer.width.saturating_sub(1) as usize;
+        let rows = conversation::rows(&self.session, self.waiting_for_interviewer, text_width).len();
+        self.conversation_max = rows.saturating_sub(visible);
+        self.conversation_page = visible.saturating_sub(1).max(1);
+        self.conversation_scroll = self.conversation_scroll.min(self.conversation_max);
+        if let Screen::Results { card, scroll, before } = &mut self.screen {
+            let fit = super::results_rows::fit(area);
+            let total = super::results_rows::rows(
+                self.catalog,
+                self.question,
+                &self.session,
+                card,
+                before.as_deref(),
+                fit.width,
+            )
+            .len();
+            self.results_fit = ResultsFit {
+                max_scroll: u16::try_from(total.saturating_sub(fit.height as usize)).unwrap_or(u16::MAX),
+                page: fit.height.saturating_sub(1).max(1),
+            };
+            *scroll = (*scroll).min(self.results_fit.max_scroll);
+        }
     }
 
     pub fn is_paused(&self) -> bool {

@@ -13,14 +13,13 @@ pub struct Editors {
     shape_reason: TextArea<'static>,
 }
 
-fn editor(text: &str, placeholder: &str, wrap: bool) -> TextArea<'static> {
+/// An editor holding `text`, soft-wrapped (nothing scrolls sideways), cursor at the end.
+fn editor(text: &str, placeholder: &str) -> TextArea<'static> {
     let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
     area.set_placeholder_text(placeholder);
     area.set_placeholder_style(Style::default().fg(Color::DarkGray));
     area.set_cursor_line_style(Style::default());
-    if wrap {
-        area.set_wrap_mode(WrapMode::WordOrGlyph);
-    }
+    area.set_wrap_mode(WrapMode::WordOrGlyph);
     area.move_cursor(CursorMove::Bottom);
     area.move_cursor(CursorMove::End);
     area
@@ -30,18 +29,12 @@ impl Editors {
     /// Editors for every field of `session`; an empty axis field shows what to pin down
     /// on that axis.
     pub fn new(session: &Session, axes: &PerAxis<AxisInfo>) -> Editors {
-        let axis = |a: Axis| editor(session.worksheet.get(a), &axes.get(a).ask, false);
+        let axis = |a: Axis| editor(session.worksheet.get(a), &axes.get(a).ask);
         Editors {
             phases: session
                 .phases
                 .iter()
-                .map(|p| {
-                    editor(
-                        &p.text,
-                        &format!("Type your answer for {}…", p.name.to_lowercase()),
-                        true,
-                    )
-                })
+                .map(|p| editor(&p.text, &format!("Type your answer for {}…", p.name.to_lowercase())))
                 .collect(),
             axes: PerAxis {
                 quality_vs_speed: axis(Axis::QualityVsSpeed),
@@ -51,7 +44,7 @@ impl Editors {
                 failure_tolerance: axis(Axis::FailureTolerance),
                 compliance: axis(Axis::Compliance),
             },
-            shape_reason: editor(&session.shape.reason, "why this shape, from the axes…", true),
+            shape_reason: editor(&session.shape.reason, "why this shape, from the axes…"),
         }
     }
 
@@ -86,23 +79,19 @@ impl Editors {
             lines.remove(row);
         }
         let keep_row = row.min(lines.len().saturating_sub(1));
-        let mut fresh = TextArea::new(lines);
-        fresh.set_placeholder_text(area.placeholder_text().to_owned());
-        fresh.set_placeholder_style(Style::default().fg(Color::DarkGray));
-        fresh.set_cursor_line_style(Style::default());
-        fresh.set_wrap_mode(area.wrap_mode());
+        let mut fresh = editor(&lines.join("\n"), area.placeholder_text());
+        fresh.set_cursor_style(area.cursor_style());
         fresh.move_cursor(CursorMove::Jump(u16::try_from(keep_row).unwrap_or(u16::MAX), 0));
         fresh.move_cursor(CursorMove::End);
         *area = fresh;
     }
 
-    /// Wraps the worksheet fields when they have two rows each, scrolls them sideways
-    /// when they have one.
-    pub fn wrap_axes(&mut self, wrap: bool) {
-        let mode = if wrap { WrapMode::WordOrGlyph } else { WrapMode::None };
-        for axis in Axis::ALL {
-            self.axes.get_mut(axis).set_wrap_mode(mode);
-        }
+    /// Replaces a field's text (from the external editor), cursor at the end.
+    pub fn set_text(&mut self, field: Field, text: &str) {
+        let area = self.get_mut(field);
+        let mut fresh = editor(text, area.placeholder_text());
+        fresh.set_cursor_style(area.cursor_style());
+        *area = fresh;
     }
 
     /// Shows the cursor only in the focused editor.

@@ -16,6 +16,16 @@ pub enum Action {
     Finish,
     Quit,
     Help,
+    /// Hands the focused field to `$VISUAL`/`$EDITOR`.
+    ExternalEditor,
+    /// Cycles the question pane: a few lines, all of it, one line.
+    TogglePrompt,
+    /// Every fact the interviewer has given, in full.
+    ShowFacts,
+    ConversationUp,
+    ConversationDown,
+    ConversationPageUp,
+    ConversationPageDown,
 }
 
 pub struct Binding {
@@ -25,56 +35,123 @@ pub struct Binding {
     /// As shown to the user.
     pub keys: &'static str,
     pub label: &'static str,
-    /// Shown in the one-line help bar (the rest only on the help screen).
-    pub in_bar: bool,
+    /// How the one-line help bar shows it, if it does (the rest only on the help screen).
+    pub bar: Option<&'static str>,
 }
 
-const fn ctrl(c: char, action: Action, keys: &'static str, label: &'static str, in_bar: bool) -> Binding {
+const fn key(
+    code: KeyCode,
+    modifiers: KeyModifiers,
+    action: Action,
+    keys: &'static str,
+    label: &'static str,
+) -> Binding {
     Binding {
-        code: KeyCode::Char(c),
-        modifiers: KeyModifiers::CONTROL,
+        code,
+        modifiers,
         action,
         keys,
         label,
-        in_bar,
+        bar: None,
     }
 }
 
-/// The interview screen's keys. Control keys win over the editor's own bindings.
+const fn ctrl(c: char, action: Action, keys: &'static str, label: &'static str) -> Binding {
+    key(KeyCode::Char(c), KeyModifiers::CONTROL, action, keys, label)
+}
+
+const fn in_bar(binding: Binding, bar: &'static str) -> Binding {
+    Binding {
+        bar: Some(bar),
+        ..binding
+    }
+}
+
+/// The interview screen's keys, in the order the help bar and help screen list them.
+/// Control keys win over the editor's own bindings.
 pub const INTERVIEW_KEYS: &[Binding] = &[
-    Binding {
-        code: KeyCode::F(1),
-        modifiers: KeyModifiers::NONE,
-        action: Action::Help,
-        keys: "F1",
-        label: "help",
-        in_bar: true,
-    },
-    ctrl('n', Action::NextPhase, "^N", "next phase", true),
-    ctrl('p', Action::PreviousPhase, "^P", "prev phase", true),
-    ctrl('o', Action::Ask, "^O", "ask", true),
-    ctrl('x', Action::Finish, "^X", "finish", true),
-    ctrl('c', Action::Quit, "^C", "save & quit", true),
-    Binding {
-        code: KeyCode::Tab,
-        modifiers: KeyModifiers::NONE,
-        action: Action::NextField,
-        keys: "Tab",
-        label: "next field",
-        in_bar: true,
-    },
-    ctrl('t', Action::TogglePause, "^T", "pause", true),
-    Binding {
-        code: KeyCode::BackTab,
-        modifiers: KeyModifiers::SHIFT,
-        action: Action::PreviousField,
-        keys: "S-Tab",
-        label: "previous field",
-        in_bar: false,
-    },
-    ctrl('f', Action::FollowUp, "^F", "follow-up now", false),
-    ctrl('s', Action::ChooseShape, "^S", "choose the architecture shape", false),
-    ctrl('g', Action::Help, "^G", "help", false),
+    in_bar(
+        key(KeyCode::F(1), KeyModifiers::NONE, Action::Help, "F1", "all keys"),
+        "F1 keys",
+    ),
+    in_bar(ctrl('n', Action::NextPhase, "^N", "next phase"), "^N/^P phase"),
+    ctrl('p', Action::PreviousPhase, "^P", "previous phase"),
+    in_bar(
+        key(KeyCode::Tab, KeyModifiers::NONE, Action::NextField, "Tab", "next field"),
+        "Tab field",
+    ),
+    in_bar(ctrl('o', Action::Ask, "^O", "ask the interviewer"), "^O ask"),
+    in_bar(
+        ctrl('e', Action::ExternalEditor, "^E", "this field in your $EDITOR"),
+        "^E editor",
+    ),
+    in_bar(ctrl('x', Action::Finish, "^X", "finish and grade"), "^X finish"),
+    in_bar(ctrl('c', Action::Quit, "^C", "save & quit"), "^C quit"),
+    in_bar(
+        key(
+            KeyCode::F(2),
+            KeyModifiers::NONE,
+            Action::TogglePrompt,
+            "F2",
+            "question: short, full, one line",
+        ),
+        "F2 question",
+    ),
+    in_bar(
+        key(
+            KeyCode::F(3),
+            KeyModifiers::NONE,
+            Action::ShowFacts,
+            "F3",
+            "every fact so far, in full",
+        ),
+        "F3 facts",
+    ),
+    in_bar(
+        ctrl('t', Action::TogglePause, "^T", "pause / resume the clock"),
+        "^T pause",
+    ),
+    in_bar(
+        key(
+            KeyCode::Up,
+            KeyModifiers::ALT,
+            Action::ConversationUp,
+            "M-↑",
+            "scroll the conversation up",
+        ),
+        "M-↑↓ conversation",
+    ),
+    key(
+        KeyCode::Down,
+        KeyModifiers::ALT,
+        Action::ConversationDown,
+        "M-↓",
+        "scroll the conversation down",
+    ),
+    key(
+        KeyCode::PageUp,
+        KeyModifiers::ALT,
+        Action::ConversationPageUp,
+        "M-PgUp",
+        "conversation: a page up",
+    ),
+    key(
+        KeyCode::PageDown,
+        KeyModifiers::ALT,
+        Action::ConversationPageDown,
+        "M-PgDn",
+        "conversation: a page down",
+    ),
+    key(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+        Action::PreviousField,
+        "S-Tab",
+        "previous field",
+    ),
+    ctrl('f', Action::FollowUp, "^F", "follow-up now"),
+    ctrl('s', Action::ChooseShape, "^S", "choose the architecture shape"),
+    ctrl('g', Action::Help, "^G", "all keys"),
 ];
 
 pub fn action_for(key: &KeyEvent) -> Option<Action> {
@@ -92,22 +169,13 @@ pub fn action_for(key: &KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// The one-line help bar: the table's bar entries in order, as many as fit in `width`.
+/// The one-line help bar: the table's bar entries in order, as many as fit in `width`;
+/// the rest are on the F1 screen, which the bar always leads with.
 pub fn help_bar(width: usize) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut seen = Vec::new();
-    for b in INTERVIEW_KEYS.iter().filter(|b| b.in_bar) {
-        if seen.contains(&b.action) {
-            continue;
-        }
-        seen.push(b.action);
-        parts.push(format!("{} {}", b.keys, b.label));
-    }
-    parts.push("?line+Enter asks".into());
     let mut bar = String::new();
-    for part in parts {
+    for part in INTERVIEW_KEYS.iter().filter_map(|b| b.bar) {
         let candidate = if bar.is_empty() {
-            part.clone()
+            part.to_owned()
         } else {
             format!("{bar} · {part}")
         };
@@ -152,11 +220,49 @@ mod tests {
     #[test]
     fn every_bar_entry_is_shown_when_there_is_room_and_help_always_is() {
         let bar = help_bar(200);
-        for b in INTERVIEW_KEYS.iter().filter(|b| b.in_bar) {
-            assert!(bar.contains(b.label), "{bar}");
+        for part in INTERVIEW_KEYS.iter().filter_map(|b| b.bar) {
+            assert!(bar.contains(part), "{bar}");
         }
         let narrow = help_bar(80);
         assert!(narrow.chars().count() <= 80, "{narrow}");
-        assert!(narrow.starts_with("F1 help"), "{narrow}");
+        assert!(narrow.starts_with("F1 keys"), "{narrow}");
+        // At 80 columns the keys a candidate needs every minute all fit.
+        for needed in [
+            "^N/^P phase",
+            "Tab field",
+            "^O ask",
+            "^E editor",
+            "^X finish",
+            "^C quit",
+        ] {
+            assert!(narrow.contains(needed), "{needed} missing from {narrow}");
+        }
+    }
+
+    #[test]
+    fn no_two_bindings_share_a_key() {
+        for (i, a) in INTERVIEW_KEYS.iter().enumerate() {
+            for b in &INTERVIEW_KEYS[i + 1..] {
+                assert!(
+                    !(a.code == b.code && a.modifiers == b.modifiers),
+                    "{} and {} share a key",
+                    a.keys,
+                    b.keys
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn alt_arrows_scroll_the_conversation_and_plain_arrows_do_not() {
+        assert_eq!(
+            action_for(&key(KeyCode::Up, KeyModifiers::ALT)),
+            Some(Action::ConversationUp)
+        );
+        assert_eq!(action_for(&key(KeyCode::Up, KeyModifiers::NONE)), None);
+        assert_eq!(
+            action_for(&key(KeyCode::Char('e'), KeyModifiers::CONTROL)),
+            Some(Action::ExternalEditor)
+        );
     }
 }

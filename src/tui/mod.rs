@@ -3,9 +3,15 @@
 //! message, so the clock keeps ticking.
 
 pub mod app;
+pub mod conversation;
 pub mod draw;
 pub mod editors;
+mod external_editor;
 pub mod keys;
+pub mod layout;
+pub mod results_rows;
 mod run;
+mod terminal;
+pub mod wrap;
 
 pub use run::run_tui;

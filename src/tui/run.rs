@@ -8,6 +8,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::grade::Scorecard;
+use crate::interviewer::{Reply, reply};
 use crate::practice::{Launch, grade_session};
 use crate::session::{Effect, Event};
 use crate::store::{Record, Store};
@@ -16,7 +17,7 @@ use super::app::{App, Screen};
 use super::draw::draw;
 
 enum Msg {
-    Answered(String),
+    Answered(Reply),
     FollowUp(Option<usize>, String),
     Graded(Box<Scorecard>),
 }
@@ -35,6 +36,34 @@ fn save(app: &mut App, record: &mut Record, store: &Store) {
             app.notice = Some(format!("could not save: {e}"));
         }
     }
+}
+
+/// Hands `field` to the user's editor: the terminal is given back while it runs and taken
+/// again after. The session clock keeps running (the candidate is writing), and the text
+/// comes back as one edit.
+fn edit_externally(
+    app: &mut App,
+    field: crate::session::Field,
+    terminal: &mut ratatui::DefaultTerminal,
+    clock: &dyn crate::session::clock::Clock,
+) -> anyhow::Result<Vec<Effect>> {
+    let command = super::external_editor::editor_command(|k| std::env::var(k).ok());
+    let text = app.editors.text(field);
+    super::terminal::leave()?;
+    let edited = super::external_editor::edit(&text, &command);
+    *terminal = super::terminal::enter()?;
+    app.now = clock.now_ms();
+    Ok(match edited {
+        Ok(edited) => {
+            app.notice = None;
+            app.from_external_editor(field, &edited)
+        }
+        Err(e) => {
+            tracing::warn!("external editor failed: {e}");
+            app.notice = Some(format!("editor: {e}"));
+            Vec::new()
+        }
+    })
 }
 
 /// Runs the session in the terminal until the user quits or sees the results. Returns the
@@ -56,7 +85,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut grading: Option<tokio::task::JoinHandle<()>> = None;
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = super::terminal::enter()?;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -68,7 +97,8 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
     let result: anyhow::Result<()> = async {
         loop {
             app.now = clock.now_ms();
-            app.fit_to(terminal.size()?.height);
+            let size = terminal.size()?;
+            app.fit_to(size.width, size.height);
             terminal.draw(|frame| draw(frame, &app))?;
             #[cfg(unix)]
             let signal = async {
@@ -79,7 +109,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
             };
             #[cfg(not(unix))]
             let signal = std::future::pending::<()>();
-            let effects = tokio::select! {
+            let mut effects = tokio::select! {
                 maybe = events.next() => match maybe {
                     Some(Ok(TermEvent::Key(key))) if key.kind == KeyEventKind::Press => {
                         app.now = clock.now_ms();
@@ -87,10 +117,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                     }
                     Some(Ok(TermEvent::Paste(text))) => {
                         app.now = clock.now_ms();
-                        let field = app.focus;
-                        app.editors.get_mut(field).insert_str(&text);
-                        let text = app.editors.text(field);
-                        app.dispatch(Event::Edit(field, text))
+                        app.on_paste(&text)
                     }
                     Some(Ok(_)) => Vec::new(),
                     Some(Err(e)) => return Err(e.into()),
@@ -103,9 +130,9 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                 Some(msg) = rx.recv() => {
                     app.now = clock.now_ms();
                     match msg {
-                        Msg::Answered(text) => {
+                        Msg::Answered(Reply { text, fact }) => {
                             app.waiting_for_interviewer = app.waiting_for_interviewer.saturating_sub(1);
-                            app.dispatch(Event::Answered(text))
+                            app.dispatch(Event::Answered { text, fact })
                         }
                         Msg::FollowUp(index, text) => {
                             app.waiting_for_interviewer = app.waiting_for_interviewer.saturating_sub(1);
@@ -114,7 +141,9 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                         Msg::Graded(card) => {
                             record.scorecards.push((*card).clone());
                             save(&mut app, &mut record, &store);
-                            app.screen = Screen::Results { card, scroll: 0 };
+                            app.shown_card = Some(record.scorecards.len() - 1);
+                            let before = app.before_retry.take();
+                            app.screen = Screen::Results { card, scroll: 0, before };
                             Vec::new()
                         }
                     }
@@ -125,15 +154,21 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                     break;
                 }
             };
+            if let Some(field) = app.editor_request.take() {
+                // The old event stream stops reading the terminal so the editor gets every key.
+                events = EventStream::new();
+                effects.extend(edit_externally(&mut app, field, &mut terminal, clock.as_ref())?);
+            }
             for effect in effects {
                 match effect {
                     Effect::Save => save(&mut app, &mut record, &store),
                     Effect::Answer { question: asked } => {
                         app.waiting_for_interviewer += 1;
-                        let interviewer = interviewer.clone();
-                        let tx = tx.clone();
+                        let (interviewer, question, tx) = (interviewer.clone(), question.clone(), tx.clone());
+                        let (persona, earlier) = (app.session.persona, app.session.earlier_questions());
                         tokio::spawn(async move {
-                            let _ = tx.send(Msg::Answered(interviewer.answer(&asked).await));
+                            let said = reply(&interviewer, &question, persona, &asked, &earlier).await;
+                            let _ = tx.send(Msg::Answered(said));
                         });
                     }
                     Effect::PushFollowUp { next_unused } => {
@@ -178,7 +213,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
     if let Some(task) = grading.take() {
         task.abort();
     }
-    ratatui::try_restore()?;
+    super::terminal::leave()?;
     result?;
     record.session = Some(app.session.clone());
     Ok(record)

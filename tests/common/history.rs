@@ -202,12 +202,14 @@ pub fn generate(catalog: &Catalog, options: &Options) -> Vec<Record> {
                     at_ms: elapsed + 60_000,
                     kind: LogKind::Question,
                     text: "How many requests per second at peak?".into(),
+                    fact: None,
                 });
                 session.log.push(LogEntry {
                     phase: phase.id.clone(),
                     at_ms: elapsed + 61_000,
                     kind: LogKind::Answer,
                     text: "About 2,000 QPS at peak, 10x that during launches.".into(),
+                    fact: Some(0),
                 });
             }
             if phase.id == "deep-dives" || phase.id == "followup" {
@@ -216,6 +218,7 @@ pub fn generate(catalog: &Catalog, options: &Options) -> Vec<Record> {
                     at_ms: elapsed + 300_000,
                     kind: LogKind::FollowUp,
                     text: "A GPU node dies mid-stream. What does the user see?".into(),
+                    fact: None,
                 });
             }
             elapsed += phase.spent_ms;

@@ -1,49 +1,48 @@
-//! The interview screen: header with clocks, phase list, the editors of the current
-//! phase, the interviewer pane and the help bar.
+//! The interview screen: the clocks, the phases, the question, the fields of the current
+//! phase, the conversation and the facts so far, and the keys.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph};
 
 use crate::axis::Axis;
 use crate::session::clock::format_ms;
-use crate::session::{Field, LogKind, PhaseTool, Status};
+use crate::session::{Field, PhaseTool, Status};
 use crate::tui::app::App;
+use crate::tui::conversation;
 use crate::tui::keys::help_bar;
+use crate::tui::layout::{Panes, panes};
+use crate::tui::wrap::{one_row, wrap};
 
 use super::clock_color;
+use super::fields::{self, Stacked};
 
-/// Rows between the header and the interviewer pane: the phase list and the editors.
-pub fn body_height(screen_height: u16) -> u16 {
-    screen_height.saturating_sub(1 + 7 + 1)
-}
-
-/// Two rows an axis on the worksheet when the body has room, so a sentence per axis stays
-/// readable (the fields then wrap); one row otherwise (they scroll sideways).
-pub fn rows_per_axis(body_height: u16) -> u16 {
-    if body_height >= 26 { 2 } else { 1 }
+/// The panes for `area` as the app is now.
+pub fn panes_for(area: Rect, app: &App) -> Panes {
+    panes(area, app.prompt_rows(area.width).len() as u16, app.prompt_view)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let [header, body, interviewer, help] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(8),
-        Constraint::Length(7),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    draw_header(frame, header, app);
-    let side = if area.width >= 100 { 30 } else { 24 };
-    let [phases, editor] = Layout::horizontal([Constraint::Length(side), Constraint::Min(30)]).areas(body);
-    draw_phases(frame, phases, app);
-    draw_editor(frame, editor, app);
-    draw_interviewer(frame, interviewer, app);
-    frame.render_widget(
-        Paragraph::new(help_bar(help.width as usize)).style(Style::default().fg(Color::DarkGray)),
-        help,
-    );
+    let p = panes_for(area, app);
+    draw_header(frame, p.header, app);
+    if let Some(strip) = p.strip {
+        draw_strip(frame, strip, app);
+    }
+    if let Some(side) = p.sidebar {
+        draw_phases(frame, side, app);
+    }
+    draw_prompt(frame, p.prompt, app);
+    draw_editor(frame, p.editor, app);
+    draw_interviewer(frame, p.interviewer, app);
+    draw_facts(frame, p.facts, app);
+    let bottom = match (&app.notice, p.strip.is_some()) {
+        // Narrow screens have no sidebar for the notice: it takes the key bar's row.
+        (Some(notice), true) => Paragraph::new(one_row(notice, p.help.width as usize)).yellow(),
+        _ => Paragraph::new(help_bar(p.help.width as usize)).style(Style::default().fg(Color::DarkGray)),
+    };
+    frame.render_widget(bottom, p.help);
 }
 
 fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
@@ -75,8 +74,8 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     }
     let right_width: usize = right.iter().map(|s| s.width()).sum();
     let title_room = (area.width as usize).saturating_sub(right_width + 1);
-    let title = crate::text::truncate(&app.question.title, title_room);
-    let pad = (area.width as usize).saturating_sub(right_width + title.chars().count());
+    let title = one_row(&app.question.title, title_room);
+    let pad = (area.width as usize).saturating_sub(right_width + Span::raw(title.as_str()).width());
     let mut spans = vec![
         Span::styled(title, Style::default().add_modifier(Modifier::BOLD)),
         Span::raw(" ".repeat(pad)),
@@ -85,9 +84,50 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The phases on one row: the current one named in full, the others as short as needed.
+fn draw_strip(frame: &mut Frame, area: Rect, app: &App) {
+    let s = &app.session;
+    let n = s.phases.len();
+    let current = &s.phases[s.current];
+    let current_label = format!("▶{} {}", s.current + 1, current.name);
+    let fixed = Span::raw(current_label.as_str()).width() + 3 * n.saturating_sub(1) + 2;
+    let room = (area.width as usize).saturating_sub(fixed);
+    let each = room.checked_div(n.saturating_sub(1)).unwrap_or(0);
+    let mut spans = Vec::new();
+    for (i, p) in s.phases.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", Style::default().fg(Color::DarkGray)));
+        }
+        if i == s.current {
+            spans.push(Span::styled(
+                current_label.clone(),
+                Style::default().bold().fg(Color::Cyan),
+            ));
+            continue;
+        }
+        let done = if p.text.trim().is_empty() { "" } else { "✓" };
+        let label = one_row(&format!("{}{done} {}", i + 1, p.name), each.max(2));
+        let style = if p.spent_ms > p.budget_ms {
+            Style::default().fg(Color::Red)
+        } else {
+            Style::default().fg(Color::DarkGray)
+        };
+        spans.push(Span::styled(label, style));
+    }
+    let words = format!("  {}w", s.word_count());
+    let used: usize = spans.iter().map(Span::width).sum();
+    if used + words.len() <= area.width as usize {
+        spans.push(Span::styled(
+            format!("{words:>w$}", w = area.width as usize - used),
+            Style::default().fg(Color::DarkGray),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 fn draw_phases(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.session;
-    let items: Vec<ListItem> = s
+    let mut lines: Vec<ListItem> = s
         .phases
         .iter()
         .enumerate()
@@ -105,7 +145,7 @@ fn draw_phases(frame: &mut Frame, area: Rect, app: &App) {
                 "✓"
             };
             let name_w = (area.width as usize).saturating_sub(11);
-            let name = crate::text::truncate(&p.name, name_w);
+            let name = one_row(&p.name, name_w);
             let budget_min = p.budget_ms.div_ceil(60_000);
             let line = Line::from(vec![
                 Span::raw(format!("{marker}{} ", i + 1)),
@@ -123,143 +163,149 @@ fn draw_phases(frame: &mut Frame, area: Rect, app: &App) {
             ListItem::new(line).style(style)
         })
         .collect();
-    let mut lines = items;
     lines.push(ListItem::new(""));
     lines.push(ListItem::new(
         Line::from(format!("{} words", s.word_count())).dark_gray(),
     ));
     if let Some(notice) = &app.notice {
-        lines.push(ListItem::new(Line::from(notice.clone()).yellow()));
+        let width = area.width.saturating_sub(1) as usize;
+        for row in wrap(vec![], notice, Style::default().fg(Color::Yellow), width, 0) {
+            lines.push(ListItem::new(row));
+        }
     }
     let block = Block::default().borders(Borders::RIGHT).title(" phases min ");
     frame.render_widget(List::new(lines).block(block), area);
 }
 
-fn focused_block(title: String, focused: bool) -> Block<'static> {
-    let style = if focused {
-        Style::default().fg(Color::Cyan)
-    } else {
-        Style::default().fg(Color::DarkGray)
-    };
-    Block::default().borders(Borders::ALL).border_style(style).title(title)
+fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
+    let mut rows = app.prompt_rows(area.width);
+    let height = area.height as usize;
+    if rows.len() > height {
+        rows.truncate(height);
+        if let Some(last) = rows.last_mut() {
+            // The cut is marked with the key that shows the rest.
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            let hint = " … F2 more";
+            let kept = one_row(&text, (area.width as usize).saturating_sub(hint.len()));
+            *last = Line::from(vec![
+                Span::raw(kept.trim_end_matches('…').to_owned()),
+                Span::styled(hint, Style::default().fg(Color::DarkGray)),
+            ]);
+        }
+    }
+    frame.render_widget(Paragraph::new(rows).style(Style::default().fg(Color::Gray)), area);
 }
 
 fn draw_editor(frame: &mut Frame, area: Rect, app: &App) {
     let s = &app.session;
     let phase = s.phase();
-    let notes_title = format!(" {} — {} ", phase.name, crate::text::truncate(&phase.covers, 60));
+    let [title, body] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(1),
+        ratatui::layout::Constraint::Min(1),
+    ])
+    .areas(area);
+    let title_text = format!("── {} — {}", phase.name, phase.covers.trim());
+    frame.render_widget(
+        Paragraph::new(one_row(&title_text, area.width as usize)).style(Style::default().fg(Color::Cyan)),
+        title,
+    );
+    let notes = |label: &str| Stacked {
+        label: label.to_owned(),
+        field: Field::Phase(s.current),
+        placeholder: format!("Type your answer for {}…", phase.name.to_lowercase()),
+    };
     match phase.tool() {
         PhaseTool::Worksheet => {
-            let per_axis = rows_per_axis(area.height);
-            let [sheet, notes] =
-                Layout::vertical([Constraint::Length(6 * per_axis + 2), Constraint::Min(3)]).areas(area);
-            let block = focused_block(" six-axis worksheet ".into(), matches!(app.focus, Field::Axis(_)));
-            let inner = block.inner(sheet);
-            frame.render_widget(block, sheet);
-            let rows = Layout::vertical([Constraint::Length(per_axis); 6]).split(inner);
-            let longest = Axis::ALL
+            let mut stack: Vec<Stacked> = Axis::ALL
                 .iter()
-                .map(|a| app.catalog.axes.get(*a).name.chars().count())
-                .max()
-                .unwrap_or(16);
-            let label_w = (longest as u16 + 2).min(inner.width * 2 / 5);
-            for (axis, row) in Axis::ALL.iter().zip(rows.iter()) {
-                let [label, input] = Layout::horizontal([Constraint::Length(label_w), Constraint::Min(5)]).areas(*row);
-                let name = &app.catalog.axes.get(*axis).name;
-                let style = if app.focus == Field::Axis(*axis) {
-                    Style::default().fg(Color::Cyan)
-                } else {
-                    Style::default()
-                };
-                frame.render_widget(
-                    Paragraph::new(crate::text::truncate(name, label_w as usize - 1)).style(style),
-                    label,
-                );
-                frame.render_widget(app.editors.get(Field::Axis(*axis)), input);
-            }
-            draw_notes(frame, notes, app, notes_title);
+                .map(|a| {
+                    let info = app.catalog.axes.get(*a);
+                    Stacked {
+                        label: info.name.clone(),
+                        field: Field::Axis(*a),
+                        placeholder: info.ask.clone(),
+                    }
+                })
+                .collect();
+            stack.push(notes("Notes"));
+            fields::draw(frame, body, app, &stack);
         }
         PhaseTool::Shape => {
-            let [choice, notes] = Layout::vertical([Constraint::Length(5), Constraint::Min(3)]).areas(area);
-            let block = focused_block(
-                " architecture shape (^S to choose) ".into(),
-                app.focus == Field::ShapeReason,
-            );
-            let inner = block.inner(choice);
-            frame.render_widget(block, choice);
-            let [picked, reason] = Layout::vertical([Constraint::Length(1), Constraint::Length(2)]).areas(inner);
+            let [choice, rest] = ratatui::layout::Layout::vertical([
+                ratatui::layout::Constraint::Length(1),
+                ratatui::layout::Constraint::Min(1),
+            ])
+            .areas(body);
             let name = s
                 .shape
                 .choice
                 .as_ref()
                 .map(|id| app.catalog.shape(id).map_or(id.as_str(), |sh| sh.name.as_str()));
-            let picked_line = match name {
+            let picked = match name {
                 Some(name) => Line::from(vec![
-                    Span::raw("shape: "),
+                    Span::raw("Shape  "),
                     Span::styled(name.to_owned(), Style::default().bold()),
+                    Span::styled("  (^S to change)", Style::default().fg(Color::DarkGray)),
                 ]),
-                None => Line::from("shape: not chosen yet — press ^S").dark_gray(),
+                None => Line::from("Shape  not chosen yet — press ^S").dark_gray(),
             };
-            frame.render_widget(Paragraph::new(picked_line), picked);
-            let [label, input] = Layout::horizontal([Constraint::Length(8), Constraint::Min(5)]).areas(reason);
-            frame.render_widget(Paragraph::new("reason:"), label);
-            frame.render_widget(app.editors.get(Field::ShapeReason), input);
-            draw_notes(frame, notes, app, notes_title);
+            frame.render_widget(Paragraph::new(picked), choice);
+            let stack = [
+                Stacked {
+                    label: "Why this shape".into(),
+                    field: Field::ShapeReason,
+                    placeholder: "why this shape, from the axes…".into(),
+                },
+                notes("Notes"),
+            ];
+            fields::draw(frame, rest, app, &stack);
         }
-        PhaseTool::None | PhaseTool::FollowUps => draw_notes(frame, area, app, notes_title),
+        PhaseTool::None | PhaseTool::FollowUps => fields::draw(frame, body, app, &[notes("")]),
     }
 }
 
-fn draw_notes(frame: &mut Frame, area: Rect, app: &App, title: String) {
-    let field = Field::Phase(app.session.current);
-    let block = focused_block(title, app.focus == field);
+fn pane_title(frame: &mut Frame, area: Rect, title: String) -> Rect {
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(Style::default().fg(Color::DarkGray))
+        .title(Span::styled(title, Style::default().fg(Color::Cyan)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    frame.render_widget(app.editors.get(field), inner);
+    inner
 }
 
 fn draw_interviewer(frame: &mut Frame, area: Rect, app: &App) {
-    let block = Block::default().borders(Borders::TOP).title(" interviewer ");
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let mut lines: Vec<Line> = Vec::new();
-    for entry in &app.session.log {
-        let (who, style) = match entry.kind {
-            LogKind::Question => ("you", Style::default().fg(Color::Cyan)),
-            LogKind::Answer | LogKind::Opening => ("interviewer", Style::default()),
-            LogKind::FollowUp => ("interviewer ▸ follow-up", Style::default().fg(Color::Magenta)),
-            LogKind::Nudge => ("clock", Style::default().fg(Color::Yellow)),
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{who}: "), style.add_modifier(Modifier::BOLD)),
-            Span::styled(entry.text.clone(), style),
-        ]));
-    }
-    if app.waiting_for_interviewer > 0 {
-        lines.push(Line::from(Span::styled(
-            "interviewer is thinking…",
-            Style::default().fg(Color::DarkGray),
-        )));
-    }
-    // Keep the newest lines in view: count wrapped rows from the end.
-    let width = inner.width.max(1) as usize;
-    let mut rows = 0usize;
-    let mut start = lines.len();
-    while start > 0 {
-        let need = lines[start - 1].width().div_ceil(width).max(1);
-        if rows + need > inner.height as usize {
-            break;
-        }
-        rows += need;
-        start -= 1;
-    }
-    let shown = if start == lines.len() && !lines.is_empty() {
-        lines.len() - 1
+    let width = area.width.saturating_sub(1) as usize;
+    let rows = conversation::rows(&app.session, app.waiting_for_interviewer, width);
+    let scroll = app.conversation_scroll.min(rows.len());
+    let title = if scroll > 0 {
+        format!(" interviewer · ↑{scroll} rows · M-↓ newer ")
+    } else if rows.len() + 1 > area.height as usize {
+        " interviewer · M-↑ earlier ".to_owned()
     } else {
-        start
+        " interviewer ".to_owned()
     };
+    let inner = pane_title(frame, area, title);
+    let [text, _gap] = ratatui::layout::Layout::horizontal([
+        ratatui::layout::Constraint::Min(1),
+        ratatui::layout::Constraint::Length(1),
+    ])
+    .areas(inner);
     frame.render_widget(
-        Paragraph::new(lines[shown..].to_vec()).wrap(Wrap { trim: false }),
-        inner,
+        Paragraph::new(conversation::visible(&rows, text.height as usize, scroll)),
+        text,
     );
+}
+
+fn draw_facts(frame: &mut Frame, area: Rect, app: &App) {
+    let changed = app.session.twist.as_ref().is_some_and(|t| t.delivered_at_ms.is_some());
+    let count = app.session.revealed_facts().len() + usize::from(changed);
+    let inner = pane_title(frame, area, format!(" facts so far ({count}) "));
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .border_style(Style::default().fg(Color::DarkGray));
+    let text = block.inner(inner);
+    frame.render_widget(block, inner);
+    let rows = conversation::fact_rows(app.question, &app.session, text.width as usize, text.height as usize);
+    frame.render_widget(Paragraph::new(rows), text);
 }

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the app's state onto a frame.
 
 pub mod diagram;
+mod fields;
 mod grading;
 pub mod interview;
 mod overlay;
@@ -31,7 +32,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             }
         }
         Screen::Grading { since } => grading::draw(frame, area, app, *since),
-        Screen::Results { card, scroll } => results::draw(frame, area, app, card, *scroll),
+        Screen::Results { card, scroll, before } => results::draw(frame, area, app, card, before.as_deref(), *scroll),
     }
 }
 

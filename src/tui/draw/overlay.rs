@@ -30,32 +30,78 @@ fn boxed(title: &str) -> Block<'_> {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, overlay: &Overlay) {
     match overlay {
         Overlay::Help => {
-            let mut lines: Vec<Line> = INTERVIEW_KEYS
+            let entry = |b: &crate::tui::keys::Binding, width: usize| {
+                vec![
+                    Span::styled(
+                        format!("{:>6}  ", b.keys),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(crate::tui::wrap::one_row(b.label, width.saturating_sub(8))),
+                ]
+            };
+            let notes = [
+                "A line starting with ? and Enter asks the interviewer; \"?repeat\" repeats the question.",
+                "Pasting inserts the text at once. Saved as you type; ^C saves and quits, `sdcoach resume` continues.",
+                "Any key closes this help.",
+            ];
+            let width = area.width.saturating_sub(4).min(100);
+            let inner = width.saturating_sub(2) as usize;
+            let note_rows: Vec<Line> = notes
                 .iter()
-                .map(|b| {
-                    Line::from(vec![
-                        Span::styled(
-                            format!("{:>6}  ", b.keys),
-                            Style::default().add_modifier(Modifier::BOLD),
-                        ),
-                        Span::raw(b.label),
-                    ])
-                })
+                .flat_map(|n| crate::tui::wrap::wrap(vec![], n, Style::default(), inner, 0))
                 .collect();
+            // One column when it fits the screen's height, two otherwise.
+            let one_column = INTERVIEW_KEYS.len() + note_rows.len() + 3 <= area.height as usize;
+            let mut lines: Vec<Line> = if one_column {
+                INTERVIEW_KEYS.iter().map(|b| Line::from(entry(b, inner))).collect()
+            } else {
+                let half = INTERVIEW_KEYS.len().div_ceil(2);
+                let col = inner / 2;
+                (0..half)
+                    .map(|i| {
+                        let mut left = entry(&INTERVIEW_KEYS[i], col);
+                        let used: usize = left.iter().map(Span::width).sum();
+                        left.push(Span::raw(" ".repeat(col.saturating_sub(used))));
+                        if let Some(b) = INTERVIEW_KEYS.get(half + i) {
+                            left.extend(entry(b, col));
+                        }
+                        Line::from(left)
+                    })
+                    .collect()
+            };
             lines.push(Line::from(""));
-            lines.push(Line::from(
-                "A line starting with ? followed by Enter asks the interviewer.",
-            ));
-            lines.push(Line::from(
-                "Your answer is saved as you type; ^C saves and quits, `sdcoach resume` continues.",
-            ));
-            lines.push(Line::from("Any key closes this help."));
-            let rect = centered(area, 72, lines.len() as u16 + 2);
+            lines.extend(note_rows);
+            let rect = centered(area, width, lines.len() as u16 + 2);
             frame.render_widget(Clear, rect);
-            frame.render_widget(
-                Paragraph::new(lines).wrap(Wrap { trim: false }).block(boxed(" keys ")),
-                rect,
-            );
+            frame.render_widget(Paragraph::new(lines).block(boxed(" keys ")), rect);
+        }
+        Overlay::Facts => {
+            let width = area.width.saturating_sub(8).min(96);
+            let facts = app.session.revealed_facts();
+            let mut lines: Vec<Line> = Vec::new();
+            for fact in facts.iter().filter_map(|i| app.question.clarifications.get(*i)) {
+                lines.extend(crate::tui::wrap::wrap(
+                    vec![Span::styled("• ", Style::default().fg(Color::Green))],
+                    fact.answer.trim(),
+                    Style::default(),
+                    width.saturating_sub(2) as usize,
+                    2,
+                ));
+            }
+            if lines.is_empty() {
+                lines.push(Line::from(
+                    "The interviewer has given no facts yet: ask with ^O or a line starting with ?",
+                ));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                "Any key closes this.",
+                Style::default().fg(Color::DarkGray),
+            )));
+            let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+            let rect = centered(area, width, height);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(Paragraph::new(lines).block(boxed(" facts so far ")), rect);
         }
         Overlay::ConfirmQuit => confirm(
             frame,
