@@ -358,7 +358,8 @@ fn summary(sizing: &Sizing, hardware: &Hardware) -> String {
     };
     let mut s = format!(
         "In short: {layout} per replica, up to {} sequences in its KV cache, decoding {} at a time",
-        sizing.concurrent_sequences, sizing.batch
+        line::int(sizing.concurrent_sequences as f64),
+        sizing.batch
     );
     if let (Some(replicas), Some(gpus)) = (sizing.replicas, sizing.gpus) {
         let _ = write!(

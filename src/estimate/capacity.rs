@@ -448,6 +448,12 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
             "(compute-bound)"
         }),
     );
+    if knobs.batch.is_none() && memory_time >= compute_time && concurrent_int >= 2 * u64::from(batch) {
+        out.notes.push(format!(
+            "decode is memory-bound at batch {batch} and the KV cache holds {} sequences: a larger --batch reads the same weights for more tokens, raising throughput per GPU at some cost in per-stream speed",
+            line::int(concurrent)
+        ));
+    }
     out.push(Line::new(
         "decode_tokens_per_second_per_stream",
         "decode speed/stream",
@@ -766,5 +772,206 @@ fn does_not_fit(
         problem,
         min_gpus_to_load: min_to_load,
         min_gpus_with_reserve: min_with_reserve,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estimate::dtype::Dtype;
+    use crate::estimate::inputs::{Knobs, Traffic};
+    use crate::estimate::presets::Presets;
+
+    fn inputs(model: &str, gpu: &str) -> Inputs {
+        let presets = Presets::shipped().expect("shipped presets load");
+        Inputs {
+            model: presets.model(model).expect("model preset").model(),
+            hardware: presets.hardware(gpu).expect("gpu preset").hardware(),
+            traffic: Traffic {
+                load: None,
+                prompt_tokens: 1000,
+                output_tokens: 250,
+                context: None,
+                prefix_hit: 0.0,
+            },
+            knobs: Knobs::default(),
+        }
+    }
+
+    fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
+        (actual - expected).abs() <= tolerance * expected.abs()
+    }
+
+    #[test]
+    fn llama_3_70b_gqa_kv_is_327_680_bytes_per_token_in_bf16() {
+        let i = inputs("llama-3-70b", "h100-sxm");
+        assert_eq!(kv_bytes_per_token(&i.model), 327_680.0);
+        let e = estimate(&i);
+        let line = e.line("kv_bytes_per_token").expect("kv line");
+        assert_eq!(
+            line.text(),
+            "KV/token = 2 × layers 80 × kv_heads 8 × head_dim 128 × 2 B = 327,680 B (320 KiB)"
+        );
+    }
+
+    #[test]
+    fn bf16_140_gb_at_tp4_on_h100_has_a_10_4_ms_decode_floor() {
+        assert!(close(decode_step_floor(140e9, 4, 3.35e12), 0.010_447_8, 1e-4));
+        let mut i = inputs("llama-3-70b", "h100-sxm");
+        i.model.params = 70e9;
+        i.model.active_params = 70e9;
+        i.knobs.tp = Some(4);
+        let e = estimate(&i);
+        let floor = e.line("decode_step_floor_seconds").expect("floor line");
+        assert!(close(floor.value, 0.010_447_8, 1e-4), "{}", floor.value);
+        assert!(
+            floor.text().contains("weights 140 GB ÷ (4 × 3.35 TB/s) = 10.4 ms"),
+            "{}",
+            floor.text()
+        );
+    }
+
+    #[test]
+    fn seventy_b_bf16_does_not_fit_one_80_gb_gpu_and_the_error_names_the_tp_that_does() {
+        let mut i = inputs("llama-3-70b", "h100-sxm");
+        i.knobs.tp = Some(1);
+        let e = estimate(&i);
+        let infeasible = e.outcome.clone().expect_err("does not fit");
+        assert_eq!(infeasible.min_gpus_to_load, Some(2));
+        assert_eq!(infeasible.min_gpus_with_reserve, Some(4));
+        assert!(
+            infeasible.problem.contains("does not fit on one NVIDIA H100 SXM 80 GB"),
+            "{}",
+            infeasible.problem
+        );
+        assert!(infeasible.problem.contains("--tp 4"), "{}", infeasible.problem);
+        assert_eq!(e.value("weights_bytes"), Some(141.2e9));
+    }
+
+    #[test]
+    fn the_least_tp_keeps_the_reserve_free() {
+        let on = |model: &str, gpu: &str| estimate(&inputs(model, gpu)).outcome.expect("fits").gpus_per_replica;
+        assert_eq!(on("llama-3-70b", "h100-sxm"), 4, "141.2 GB ÷ 2 = 70.6 GB > 64 GB");
+        assert_eq!(on("llama-3-70b", "h200"), 2, "70.6 GB ≤ 112.8 GB");
+        assert_eq!(on("llama-3-8b", "l4"), 1, "16.1 GB ≤ 19.2 GB");
+        assert_eq!(on("llama-3-405b", "b200"), 8, "811.8 GB ÷ 8 = 101.5 GB ≤ 144 GB");
+        let mut tight = inputs("llama-3-70b", "h100-sxm");
+        tight.knobs.tp = Some(2);
+        let e = estimate(&tight);
+        assert_eq!(e.outcome.expect("loads").gpus_per_replica, 2);
+        assert!(e.notes.iter().any(|n| n.contains("TP 4 keeps it")), "{:?}", e.notes);
+    }
+
+    #[test]
+    fn deepseek_v3_uses_its_compressed_kv_and_spans_nodes_on_h100() {
+        let mut i = inputs("deepseek-v3", "h100-sxm");
+        assert_eq!(kv_bytes_per_token(&i.model), 70_272.0);
+        i.model.kv_dtype = Dtype::Fp8;
+        assert_eq!(kv_bytes_per_token(&i.model), 35_136.0);
+        let e = estimate(&i);
+        assert_eq!(e.value("weights_bytes"), Some(671e9));
+        let sizing = e.outcome.clone().expect("fits 16 GPUs");
+        assert_eq!(
+            (
+                sizing.gpus_per_replica,
+                sizing.tensor_parallel,
+                sizing.pipeline_parallel
+            ),
+            (16, 8, 2)
+        );
+        assert!(e.notes.iter().any(|n| n.contains("2 pipeline stages")), "{:?}", e.notes);
+        // FP8 weights run at the FP8 rate on Hopper.
+        assert!(
+            e.line("prefill_tokens_per_second")
+                .expect("prefill")
+                .formula
+                .contains("FP8")
+        );
+    }
+
+    #[test]
+    fn moe_decode_reads_the_active_experts_at_batch_1_and_nearly_all_at_a_large_batch() {
+        let model = inputs("mixtral-8x7b", "h100-sxm").model;
+        let at_one = weights_read_line(&model, 1).value;
+        assert!(close(at_one, 12.9e9 * 2.0, 1e-9), "{at_one}");
+        let at_64 = weights_read_line(&model, 64).value;
+        assert!(close(at_64, 46.7e9 * 2.0, 1e-6), "{at_64}");
+        let deepseek = inputs("deepseek-v3", "h200").model;
+        let touched = weights_read_line(&deepseek, 64).value;
+        assert!(touched > 37e9 && touched < 671e9, "{touched}");
+    }
+
+    #[test]
+    fn sizes_a_fleet_from_daily_users_with_headroom_and_prices_it() {
+        let mut i = inputs("llama-3-70b", "h100-sxm");
+        i.traffic.load = Some(Load::Daily {
+            daily_users: 10e6,
+            requests_per_user: 5.0,
+            peak_factor: 3.0,
+        });
+        let e = estimate(&i);
+        let peak = e.value("peak_qps").expect("peak");
+        assert!(close(peak, 1736.11, 1e-5), "{peak}");
+        let replica = e.value("replica_requests_per_second").expect("replica");
+        let replicas = e.value("replicas").expect("replicas");
+        assert_eq!(replicas, (peak * 1.3 / replica).ceil());
+        assert_eq!(e.value("gpus"), Some(replicas * 4.0));
+        assert_eq!(e.value("usd_per_hour"), Some(replicas * 4.0 * 3.0));
+        let per_m = e.value("usd_per_million_output_tokens_at_peak").expect("cost");
+        assert!(close(per_m, replicas * 12.0 / (peak * 250.0 * 3600.0) * 1e6, 1e-9));
+        let daily = e.value("usd_per_million_output_tokens_daily").expect("daily");
+        assert!(
+            close(daily, per_m * 3.0, 1e-9),
+            "the fleet idles off-peak: 3× the peak cost"
+        );
+    }
+
+    #[test]
+    fn decode_is_memory_bound_at_a_small_batch_and_the_prefix_cache_speeds_prefill() {
+        let mut i = inputs("llama-3-70b", "h100-sxm");
+        i.knobs.batch = Some(8);
+        let cold = estimate(&i);
+        assert!(
+            cold.line("decode_step_seconds")
+                .expect("step")
+                .shown
+                .contains("memory-bound")
+        );
+        i.traffic.prefix_hit = 0.5;
+        let warm = estimate(&i);
+        let (c, w) = (
+            cold.value("prefill_seconds").expect("cold"),
+            warm.value("prefill_seconds").expect("warm"),
+        );
+        assert!(close(w, c / 2.0, 1e-9));
+        assert!(warm.value("replica_requests_per_second") > cold.value("replica_requests_per_second"));
+    }
+
+    #[test]
+    fn a_kv_cache_with_no_room_for_one_sequence_is_infeasible() {
+        let mut i = inputs("llama-3-8b", "l4");
+        i.traffic.prompt_tokens = 60_000;
+        i.traffic.output_tokens = 4_000;
+        let e = estimate(&i);
+        let infeasible = e.outcome.expect_err("no room");
+        assert!(
+            infeasible.problem.contains("no room in the KV cache"),
+            "{}",
+            infeasible.problem
+        );
+    }
+
+    #[test]
+    fn check_rejects_inputs_the_formulas_cannot_use() {
+        let mut i = inputs("llama-3-8b", "h100-sxm");
+        i.traffic.prompt_tokens = 200_000;
+        assert!(check(&i).expect_err("too long").contains("exceed the context"));
+        let mut i = inputs("llama-3-8b", "h100-sxm");
+        i.knobs.reserve = 0.05;
+        assert!(check(&i).expect_err("reserve").contains("--reserve"));
+        let mut i = inputs("llama-3-8b", "h100-sxm");
+        i.model.active_params = 9e9;
+        assert!(check(&i).expect_err("active").contains("--active-params"));
+        assert!(check(&inputs("deepseek-v3", "b200")).is_ok());
     }
 }
