@@ -499,6 +499,9 @@ pub struct EstimateArgs {
     /// Sequences decoded together (default 64, or as many as the KV cache holds).
     #[arg(long, value_name = "N", help_heading = "Assumptions")]
     pub batch: Option<u32>,
+    /// Instead of --batch: the slowest decode a stream may get, tokens/s; the batch is the largest that keeps it.
+    #[arg(long, value_name = "TOK/S", conflicts_with = "batch", help_heading = "Assumptions")]
+    pub min_stream_tps: Option<f64>,
     /// Model FLOPs utilisation reached by prefill and compute-bound decode.
     #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, default_value = "0.4", help_heading = "Assumptions")]
     pub mfu: f64,

@@ -75,6 +75,19 @@ fn flags_describe_a_model_and_gpu_without_presets() {
 }
 
 #[test]
+fn a_stream_speed_target_sets_the_batch() {
+    let (code, out, err) = run(&["--model", "llama-3-70b", "--gpu", "h100-sxm", "--min-stream-tps", "40"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "\nDecode\n  decode batch = largest ≤ 358 (what fits) with 1 ÷ step ≥ 40 tok/s per stream = 280 sequences"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("decode speed/stream = 1 ÷ 25 ms = 40 tok/s"), "{out}");
+}
+
+#[test]
 fn flags_override_a_preset() {
     let (code, out, err) = run(&[
         "--model",

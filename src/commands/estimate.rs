@@ -112,6 +112,7 @@ fn resolve(args: &EstimateArgs, presets: &Presets) -> Result<Inputs, String> {
             reserve: args.reserve,
             mem_util: args.mem_util,
             batch: args.batch,
+            min_stream_tps: args.min_stream_tps,
             mfu: args.mfu,
             bw_util: args.bw_util,
             headroom: args.headroom,
@@ -281,7 +282,7 @@ fn section(key: &str) -> &'static str {
     match key {
         "weights_bytes" | "min_tp" => "Memory",
         k if k.starts_with("kv_") && k != "kv_read_bytes_per_step" || k.starts_with("concurrent") => "KV cache",
-        k if k.starts_with("decode") || k.ends_with("_per_step") => "Decode",
+        k if k == "batch" || k.starts_with("decode") || k.ends_with("_per_step") => "Decode",
         k if k.starts_with("prefill") => "Prefill",
         "replica_requests_per_second" | "usd_per_million_output_tokens_at_capacity" => "One replica",
         _ => "Fleet for the peak",

@@ -170,6 +170,9 @@ pub fn check(inputs: &Inputs) -> Result<(), String> {
             );
         }
     }
+    if knobs.min_stream_tps.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+        return Err("--min-stream-tps must be a positive number of tokens/s".into());
+    }
     if knobs.tp == Some(0) || knobs.batch == Some(0) {
         return Err("--tp and --batch must be at least 1".into());
     }
@@ -354,13 +357,83 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
         });
     }
     let concurrent_int = concurrent as u64;
-    let wanted = knobs.batch.unwrap_or(DEFAULT_BATCH);
-    let batch = u64::from(wanted).min(concurrent_int) as u32;
-    if u64::from(wanted) > concurrent_int {
-        out.notes.push(format!(
-            "batch {wanted} does not fit the KV cache; decoding at {batch}, the most sequences it holds"
-        ));
-    }
+    let (flops, precision) = match hw.fp8_flops {
+        Some(fp8) if model.weight_dtype.runs_at_fp8_rate() => (fp8, "FP8"),
+        _ => (hw.bf16_flops, "BF16"),
+    };
+    let mean_context = traffic.prompt_tokens as f64 + traffic.output_tokens as f64 / 2.0;
+    let step_at = |batch: u32| {
+        DecodeStep::at(
+            model,
+            batch,
+            mean_context * kv_token,
+            f64::from(tp) * hw.bandwidth * knobs.bw_util,
+            f64::from(tp) * flops * knobs.mfu,
+        )
+    };
+    let most = u32::try_from(concurrent_int).unwrap_or(u32::MAX);
+    let batch = match (knobs.batch, knobs.min_stream_tps) {
+        (Some(wanted), _) => {
+            let batch = wanted.min(most);
+            let formula = if wanted > most {
+                out.notes.push(format!(
+                    "batch {wanted} does not fit the KV cache; decoding at {batch}, the most sequences it holds"
+                ));
+                format!(
+                    "--batch {wanted}, at most the {} sequences that fit",
+                    line::int(concurrent)
+                )
+            } else {
+                format!("--batch {wanted}")
+            };
+            out.push(Line::new(
+                "batch",
+                "decode batch",
+                formula,
+                f64::from(batch),
+                Unit::Sequences,
+            ));
+            batch
+        }
+        (None, Some(target)) => {
+            let fast_enough = |b: u32| 1.0 / step_at(b).seconds() >= target;
+            let batch = largest_batch(most.min(MAX_BATCH), fast_enough);
+            if !fast_enough(batch) {
+                out.notes.push(format!(
+                    "even at batch 1 a stream decodes at {} tok/s, below --min-stream-tps {}: add GPUs (--tp), quantise or pick a faster GPU",
+                    line::num(1.0 / step_at(1).seconds()),
+                    line::num(target)
+                ));
+            }
+            out.push(Line::new(
+                "batch",
+                "decode batch",
+                format!(
+                    "largest ≤ {} (what fits) with 1 ÷ step ≥ {} tok/s per stream",
+                    line::int(f64::from(most.min(MAX_BATCH))),
+                    line::num(target)
+                ),
+                f64::from(batch),
+                Unit::Sequences,
+            ));
+            batch
+        }
+        (None, None) => {
+            let batch = DEFAULT_BATCH.min(most);
+            out.push(Line::new(
+                "batch",
+                "decode batch",
+                format!(
+                    "default {DEFAULT_BATCH}, at most the {} sequences that fit (or --batch, --min-stream-tps)",
+                    line::int(concurrent)
+                ),
+                f64::from(batch),
+                Unit::Sequences,
+            ));
+            batch
+        }
+    };
+    let at_batch = step_at(batch);
 
     // Decode: the floor at batch 1, then a realistic step at the batch.
     let floor_read = model.active_params * wbytes;
@@ -385,9 +458,8 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
         )
         .remark(format!("(at most {} tok/s per stream)", line::num(1.0 / floor))),
     );
-    let read = out.push(weights_read_line(model, batch));
-    let mean_context = traffic.prompt_tokens as f64 + traffic.output_tokens as f64 / 2.0;
-    let kv_read = out.push(Line::new(
+    out.push(weights_read_line(model, batch));
+    out.push(Line::new(
         "kv_read_bytes_per_step",
         "KV read/step",
         format!(
@@ -397,7 +469,7 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
             line::num(mean_context),
             line::bytes(kv_token)
         ),
-        f64::from(batch) * mean_context * kv_token,
+        at_batch.kv_read,
         Unit::Bytes,
     ));
     let memory_time = out.push(Line::new(
@@ -405,18 +477,14 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
         "memory time/step",
         format!(
             "({} + {}) ÷ ({} × bw_util {})",
-            line::bytes(read),
-            line::bytes(kv_read),
+            line::bytes(at_batch.weights_read),
+            line::bytes(at_batch.kv_read),
             gpus_label(tp),
             line::num(knobs.bw_util)
         ),
-        (read + kv_read) / (f64::from(tp) * hw.bandwidth * knobs.bw_util),
+        at_batch.memory,
         Unit::Seconds,
     ));
-    let (flops, precision) = match hw.fp8_flops {
-        Some(fp8) if model.weight_dtype.runs_at_fp8_rate() => (fp8, "FP8"),
-        _ => (hw.bf16_flops, "BF16"),
-    };
     let compute_time = out.push(Line::new(
         "decode_compute_seconds",
         "compute time/step",
@@ -426,7 +494,7 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
             line::flops(flops),
             line::num(knobs.mfu)
         ),
-        2.0 * model.active_params * f64::from(batch) / (f64::from(tp) * flops * knobs.mfu),
+        at_batch.compute,
         Unit::Seconds,
     ));
     let step = memory_time.max(compute_time);
@@ -448,7 +516,11 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
             "(compute-bound)"
         }),
     );
-    if knobs.batch.is_none() && memory_time >= compute_time && concurrent_int >= 2 * u64::from(batch) {
+    if knobs.batch.is_none()
+        && knobs.min_stream_tps.is_none()
+        && memory_time >= compute_time
+        && concurrent_int >= 2 * u64::from(batch)
+    {
         out.notes.push(format!(
             "decode is memory-bound at batch {batch} and the KV cache holds {} sequences: a larger --batch reads the same weights for more tokens, raising throughput per GPU at some cost in per-stream speed",
             line::int(concurrent)
@@ -678,33 +750,92 @@ fn kv_line(model: &Model) -> Line {
     Line::new("kv_bytes_per_token", "KV/token", formula, kv, Unit::Bytes)
 }
 
+/// The largest batch fits the KV cache and the search for a stream-speed target.
+pub const MAX_BATCH: u32 = 4096;
+
+/// One decode step at a batch: what it reads and computes, and how long each takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DecodeStep {
+    weights_read: f64,
+    kv_read: f64,
+    memory: f64,
+    compute: f64,
+}
+
+impl DecodeStep {
+    /// `kv_per_sequence` is the cache one sequence reads per step; `bandwidth` and
+    /// `flops` are the replica's effective rates.
+    fn at(model: &Model, batch: u32, kv_per_sequence: f64, bandwidth: f64, flops: f64) -> DecodeStep {
+        let weights_read = weights_read_bytes(model, batch);
+        let kv_read = f64::from(batch) * kv_per_sequence;
+        DecodeStep {
+            weights_read,
+            kv_read,
+            memory: (weights_read + kv_read) / bandwidth,
+            compute: 2.0 * model.active_params * f64::from(batch) / flops,
+        }
+    }
+
+    fn seconds(&self) -> f64 {
+        self.memory.max(self.compute)
+    }
+}
+
+/// The largest batch in 1..=most that `ok` accepts, for `ok` true up to some batch and
+/// false beyond (a step only grows with the batch); 1 when none is.
+fn largest_batch(most: u32, ok: impl Fn(u32) -> bool) -> u32 {
+    let (mut good, mut bad) = (1u32, most.saturating_add(1));
+    if !ok(1) {
+        return 1;
+    }
+    while bad - good > 1 {
+        let mid = good + (bad - good) / 2;
+        if ok(mid) { good = mid } else { bad = mid }
+    }
+    good
+}
+
+/// The MoE split: (shared parameters, parameters per routed expert, experts touched at `batch`).
+fn expert_split(model: &Model, batch: u32) -> Option<(f64, f64, f64)> {
+    let experts = model.experts.filter(|_| model.is_moe())?;
+    let (e, k) = (f64::from(experts.routed), f64::from(experts.per_token));
+    let per_expert = (model.params - model.active_params) / (e - k);
+    let shared = (model.active_params - k * per_expert).max(0.0);
+    let touched = e * (1.0 - (1.0 - k / e).powf(f64::from(batch)));
+    Some((shared, per_expert, touched))
+}
+
+/// Bytes of weights one decode step at `batch` reads from HBM.
+pub fn weights_read_bytes(model: &Model, batch: u32) -> f64 {
+    let wbytes = model.weight_dtype.bytes();
+    match expert_split(model, batch) {
+        Some((shared, per_expert, touched)) => (shared + touched * per_expert) * wbytes,
+        None => model.params * wbytes,
+    }
+}
+
 /// Weights read from HBM in one decode step at `batch`: all of a dense model; for an MoE
 /// model the shared part plus the experts at least one of the batch's tokens is routed to.
 fn weights_read_line(model: &Model, batch: u32) -> Line {
     let wbytes = model.weight_dtype.bytes();
-    match model.experts {
-        Some(experts) if model.is_moe() => {
-            let (e, k) = (f64::from(experts.routed), f64::from(experts.per_token));
-            let per_expert = (model.params - model.active_params) / (e - k);
-            let shared = (model.active_params - k * per_expert).max(0.0);
-            let touched = e * (1.0 - (1.0 - k / e).powf(f64::from(batch)));
-            Line::new(
-                "weights_read_bytes_per_step",
-                "weights read/step",
-                format!(
-                    "(shared {} + experts touched {} × {} each [{} × (1 − (1 − {}/{})^{batch})]) × {} B",
-                    line::params(shared),
-                    line::num(touched),
-                    line::params(per_expert),
-                    experts.routed,
-                    experts.per_token,
-                    experts.routed,
-                    line::num(wbytes)
-                ),
-                (shared + touched * per_expert) * wbytes,
-                Unit::Bytes,
-            )
-        }
+    let value = weights_read_bytes(model, batch);
+    match (model.experts, expert_split(model, batch)) {
+        (Some(experts), Some((shared, per_expert, touched))) => Line::new(
+            "weights_read_bytes_per_step",
+            "weights read/step",
+            format!(
+                "(shared {} + experts touched {} × {} each [{} × (1 − (1 − {}/{})^{batch})]) × {} B",
+                line::params(shared),
+                line::num(touched),
+                line::params(per_expert),
+                experts.routed,
+                experts.per_token,
+                experts.routed,
+                line::num(wbytes)
+            ),
+            value,
+            Unit::Bytes,
+        ),
         _ if model.is_moe() => Line::new(
             "weights_read_bytes_per_step",
             "weights read/step",
@@ -713,7 +844,7 @@ fn weights_read_line(model: &Model, batch: u32) -> Line {
                 line::params(model.params),
                 line::num(wbytes)
             ),
-            model.params * wbytes,
+            value,
             Unit::Bytes,
         ),
         _ => Line::new(
@@ -945,6 +1076,27 @@ mod tests {
         );
         assert!(close(w, c / 2.0, 1e-9));
         assert!(warm.value("replica_requests_per_second") > cold.value("replica_requests_per_second"));
+    }
+
+    #[test]
+    fn a_stream_speed_target_picks_the_largest_batch_that_keeps_it() {
+        let mut i = inputs("llama-3-70b", "h100-sxm");
+        i.knobs.min_stream_tps = Some(40.0);
+        let e = estimate(&i);
+        let batch = e.value("batch").expect("batch line");
+        let per_stream = e.value("decode_tokens_per_second_per_stream").expect("speed");
+        assert!(per_stream >= 40.0, "{per_stream}");
+        let mut one_more = i.clone();
+        one_more.knobs.min_stream_tps = None;
+        one_more.knobs.batch = Some(batch as u32 + 1);
+        let faster = estimate(&one_more)
+            .value("decode_tokens_per_second_per_stream")
+            .expect("speed");
+        assert!(faster < 40.0, "batch {} + 1 still gives {faster} tok/s", batch);
+        i.knobs.min_stream_tps = Some(500.0);
+        let e = estimate(&i);
+        assert_eq!(e.value("batch"), Some(1.0));
+        assert!(e.notes.iter().any(|n| n.contains("even at batch 1")), "{:?}", e.notes);
     }
 
     #[test]

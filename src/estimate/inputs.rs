@@ -93,6 +93,9 @@ pub struct Knobs {
     pub mem_util: f64,
     /// Sequences decoded together; `None` takes `DEFAULT_BATCH` or what fits.
     pub batch: Option<u32>,
+    /// Instead of a batch: the slowest decode speed a stream may get (tokens/s); the
+    /// batch is the largest that keeps it.
+    pub min_stream_tps: Option<f64>,
     /// Model FLOPs utilisation reached in prefill (and in compute-bound decode).
     pub mfu: f64,
     /// Fraction of peak HBM bandwidth decode reaches.
@@ -108,6 +111,7 @@ impl Default for Knobs {
             reserve: 0.2,
             mem_util: 0.9,
             batch: None,
+            min_stream_tps: None,
             mfu: 0.4,
             bw_util: 0.8,
             headroom: 0.3,

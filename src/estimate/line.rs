@@ -151,6 +151,8 @@ pub fn one_decimal(value: f64) -> String {
 pub fn params(value: f64) -> String {
     if value >= 1e12 {
         format!("{}T", num(value / 1e12))
+    } else if value >= 100e9 {
+        format!("{}B", one_decimal(value / 1e9))
     } else if value >= 1e9 {
         format!("{}B", num(value / 1e9))
     } else {
@@ -209,6 +211,8 @@ mod tests {
         assert_eq!(bytes(80e9), "80 GB");
         assert_eq!(bytes(2.0), "2 B");
         assert_eq!(params(70.6e9), "70.6B");
+        assert_eq!(params(405.9e9), "405.9B");
+        assert_eq!(params(671e9), "671B");
         assert_eq!(seconds(0.010_447), "10.4 ms");
         assert_eq!(usd(12.0), "$12.00");
         assert_eq!(usd(1234.4), "$1,234");
