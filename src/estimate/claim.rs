@@ -177,7 +177,11 @@ pub fn find_fit_claims(text: &str, hardware: &[HardwarePreset], reserve: f64) ->
             let scale = caps["scale"].trim().to_ascii_lowercase();
             let params = size * if scale == "t" { 1e12 } else { 1e9 };
             let gap = &caps["gap"];
-            let before = &text[whole.start().saturating_sub(24)..whole.start()];
+            let mut from = whole.start().saturating_sub(24);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let before = &text[from..whole.start()];
             let (dtype, dtype_assumed) = precision_in(gap)
                 .or_else(|| precision_in(before))
                 .map_or((Dtype::Fp16, true), |d| (d, false));
@@ -354,6 +358,33 @@ mod tests {
         assert_eq!(memory[0].judgement.claim.gpus, 1);
         assert_eq!(memory[0].judgement.capacity_bytes, 320e9);
         assert_eq!(memory[0].judgement.verdict, Verdict::Fits);
+    }
+
+    #[test]
+    fn precision_before_the_size_counts_and_multibyte_text_is_safe() {
+        let text = "ééééé ÄÖÜ × → INT4 → 70B fits on one 80 GB GPU ✓";
+        let found = find_fit_claims(text, &[], DEFAULT_RESERVE);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].judgement.claim.dtype, Dtype::Int4);
+        assert!(found[0].judgement.holds, "35 GB on 80 GB fits");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC{0,200}") {
+            let _ = find_fit_claims(&text, &[], DEFAULT_RESERVE);
+        }
+
+        #[test]
+        fn never_panics_on_claim_shaped_text(
+            prefix in "[ ×→é0-9a-zA-Z]{0,30}",
+            size in 1u32..2000,
+            gpus in 1u32..64,
+        ) {
+            let text = format!("{prefix}{size}B in fp8 doesn't fit on {gpus} × 80 GB GPUs");
+            let found = find_fit_claims(&text, &[], DEFAULT_RESERVE);
+            proptest::prop_assert!(found.iter().all(|f| f.span.end <= text.len()));
+        }
     }
 
     #[test]
