@@ -280,7 +280,7 @@ fn printable(text: &str) -> String {
 
 fn section(key: &str) -> &'static str {
     match key {
-        "weights_bytes" | "min_tp" => "Memory",
+        "weights_bytes" | "min_tp" | "gpus_per_replica" => "Memory",
         k if k.starts_with("kv_") && k != "kv_read_bytes_per_step" || k.starts_with("concurrent") => "KV cache",
         k if k == "batch" || k.starts_with("decode") || k.ends_with("_per_step") => "Decode",
         k if k.starts_with("prefill") => "Prefill",

@@ -89,7 +89,7 @@ pub fn check(inputs: &Inputs) -> Result<(), String> {
     } = inputs;
     let positive = [
         ("params", model.params),
-        ("active params", model.active_params),
+        ("active-params", model.active_params),
         ("hbm-gb", hardware.hbm_bytes),
         ("bandwidth-tbs", hardware.bandwidth),
         ("tflops", hardware.bf16_flops),
@@ -258,6 +258,10 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
             if let Some(min) = min_with_reserve {
                 out.push(Line::new("min_tp", "min TP", rule, f64::from(min), Unit::Gpus));
             }
+            out.push(
+                Line::new("gpus_per_replica", "GPUs/replica", "--tp", f64::from(tp), Unit::Gpus)
+                    .remark(format!("({} of weights per GPU)", line::bytes(weights / f64::from(tp)))),
+            );
             tp
         }
         (None, Some(min)) => {
@@ -343,6 +347,14 @@ fn derive(inputs: &Inputs, out: &mut Builder) -> Result<Sizing, Infeasible> {
         at_context,
         Unit::Sequences,
     ));
+    if at_context < 1.0 && concurrent >= 1.0 {
+        out.notes.push(format!(
+            "one request at the full context of {} tokens needs {} of KV cache, more than this replica's {}: cap the context, add GPUs, or use an FP8 KV cache",
+            line::int(context as f64),
+            line::bytes(kv_context),
+            line::bytes(budget)
+        ));
+    }
     if concurrent < 1.0 {
         return Err(Infeasible {
             problem: format!(
@@ -989,8 +1001,17 @@ mod tests {
         let mut tight = inputs("llama-3-70b", "h100-sxm");
         tight.knobs.tp = Some(2);
         let e = estimate(&tight);
-        assert_eq!(e.outcome.expect("loads").gpus_per_replica, 2);
+        assert_eq!(e.outcome.as_ref().expect("loads").gpus_per_replica, 2);
         assert!(e.notes.iter().any(|n| n.contains("TP 4 keeps it")), "{:?}", e.notes);
+        assert_eq!(e.value("gpus_per_replica"), Some(2.0));
+        assert_eq!(e.value("concurrent_sequences_at_context"), Some(0.0));
+        assert!(
+            e.notes
+                .iter()
+                .any(|n| n.contains("full context of 131,072 tokens needs 42.9 GB")),
+            "{:?}",
+            e.notes
+        );
     }
 
     #[test]
