@@ -141,16 +141,16 @@ pub struct FoundClaim {
 static CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
-        (?P<size>\b\d+(?:\.\d+)?)(?P<scale>b|t|\s?billion|\s?bn)\b
+        (?P<size>(?-u:\b)\d+(?:\.\d+)?)(?P<scale>b|t|\s?billion|\s?bn)(?-u:\b)
         (?P<gap>(?:[^.!?\n]|\.\d){0,60}?)
-        \b(?P<verb>
+        (?-u:\b)(?P<verb>
             (?:does\s*n[o']?t|doesn’t|does\s+not|won[’']t|will\s+not|cannot|can[’']t|can\s+not|would\s+not|wouldn[’']t)\s+(?:even\s+)?fit
             | fits | fit
-        )\b
+        )(?-u:\b)
         \s+(?:entirely\s+|comfortably\s+|easily\s+)?(?:on|in|into|onto|within|across)\s+
         (?:to\s+)?
-        (?P<count>a\s+single|single|one|an?|two|four|eight|\d+)\s*(?:×|x\b|\*)?\s*
-        (?:(?P<hbm>\d+(?:\.\d+)?)\s*GB\b\s*)?
+        (?P<count>a\s+single|single|one|an?|two|four|eight|\d+)\s*(?:×|x(?-u:\b)|\*)?\s*
+        (?:(?P<hbm>\d+(?:\.\d+)?)\s*GB(?-u:\b)\s*)?
         (?P<gpu>[a-z][a-z0-9-]*)?
         ",
     )
@@ -158,30 +158,46 @@ static CLAIM: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static BYTES_PER_PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:×|\bx|\*)\s*(0\.5|1|2|4)\s*(?:B\b|bytes?\b)").expect("the bytes pattern is valid")
+    Regex::new(r"(?i)(?:×|(?-u:\b)x|\*)\s*(0\.5|1|2|4)\s*(?:B(?-u:\b)|bytes?(?-u:\b))")
+        .expect("the bytes pattern is valid")
 });
 
 static DTYPE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(fp32|float32|bf16|bfloat16|fp16|float16|fp8|float8|int8|int4|4-bit)\b")
+    Regex::new(r"(?i)(?-u:\b)(fp32|float32|bf16|bfloat16|fp16|float16|fp8|float8|int8|int4|4-bit)(?-u:\b)")
         .expect("the dtype pattern is valid")
 });
 
 /// Finds and judges every fit claim in `text`. GPUs named without a memory size are
 /// looked up in `hardware` (ids and aliases, plural `s` allowed); unknown ones are skipped.
 pub fn find_fit_claims(text: &str, hardware: &[HardwarePreset], reserve: f64) -> Vec<FoundClaim> {
+    // Every claim has a fit verb and none spans a line: only lines with "fit" are searched.
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.len() >= 3 && line.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"fit")) {
+            found.extend(claims_in(text, offset, offset + line.len(), hardware, reserve));
+        }
+        offset += line.len();
+    }
+    found
+}
+
+/// The claims in `text[start..end]`, with spans into the whole `text`.
+fn claims_in(text: &str, start: usize, end: usize, hardware: &[HardwarePreset], reserve: f64) -> Vec<FoundClaim> {
     CLAIM
-        .captures_iter(text)
+        .captures_iter(&text[start..end])
         .filter_map(|caps| {
             let whole = caps.get(0)?;
+            let (whole_start, whole_end) = (start + whole.start(), start + whole.end());
             let size: f64 = caps["size"].parse().ok()?;
             let scale = caps["scale"].trim().to_ascii_lowercase();
             let params = size * if scale == "t" { 1e12 } else { 1e9 };
             let gap = &caps["gap"];
-            let mut from = whole.start().saturating_sub(24);
+            let mut from = whole_start.saturating_sub(24);
             while !text.is_char_boundary(from) {
                 from -= 1;
             }
-            let before = &text[from..whole.start()];
+            let before = &text[from..whole_start];
             let (dtype, dtype_assumed) = precision_in(gap)
                 .or_else(|| precision_in(before))
                 .map_or((Dtype::Fp16, true), |d| (d, false));
@@ -198,11 +214,11 @@ pub fn find_fit_claims(text: &str, hardware: &[HardwarePreset], reserve: f64) ->
             };
             // Keep the GPU word in the span only when it is part of the claim.
             let end = match caps.name("gpu") {
-                Some(g) if memory_only || is_generic(g.as_str()) || preset.is_some() => g.end(),
-                Some(g) => g.start(),
-                None => whole.end(),
+                Some(g) if memory_only || is_generic(g.as_str()) || preset.is_some() => start + g.end(),
+                Some(g) => start + g.start(),
+                None => whole_end,
             };
-            let span = whole.start()..end;
+            let span = whole_start..end;
             let claim = FitClaim {
                 params,
                 dtype,
@@ -367,6 +383,16 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].judgement.claim.dtype, Dtype::Int4);
         assert!(found[0].judgement.holds, "35 GB on 80 GB fits");
+    }
+
+    #[test]
+    fn spans_point_into_the_whole_text_across_lines() {
+        let text =
+            "## Scope & estimate\n100M requests/day ≈ 1.2k QPS.\nWeights: 70B in BF16 won't fit on one 80 GB GPU.\n";
+        let found = find_fit_claims(text, &[], DEFAULT_RESERVE);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(&text[found[0].span.clone()], "70B in BF16 won't fit on one 80 GB GPU");
+        assert!(found[0].judgement.holds);
     }
 
     proptest::proptest! {
