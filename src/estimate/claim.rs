@@ -141,16 +141,16 @@ pub struct FoundClaim {
 static CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
-        (?P<size>(?-u:\b)\d+(?:\.\d+)?)(?P<scale>b|t|\s?billion|\s?bn)(?-u:\b)
-        (?P<gap>(?:[^.!?\n]|\.\d){0,60}?)
+        (?P<size>(?-u:\b)[0-9]+(?:\.[0-9]+)?)(?P<scale>b|t|[\x20\t]?billion|[\x20\t]?bn)(?-u:\b)
+        (?P<gap>(?:[^.!?\n]|\.[0-9]){0,60}?)
         (?-u:\b)(?P<verb>
-            (?:does\s*n[o']?t|doesn’t|does\s+not|won[’']t|will\s+not|cannot|can[’']t|can\s+not|would\s+not|wouldn[’']t)\s+(?:even\s+)?fit
+            (?:does[\x20\t]*n[o']?t|doesn’t|does[\x20\t]+not|won[’']t|will[\x20\t]+not|cannot|can[’']t|can[\x20\t]+not|would[\x20\t]+not|wouldn[’']t)[\x20\t]+(?:even[\x20\t]+)?fit
             | fits | fit
         )(?-u:\b)
-        \s+(?:entirely\s+|comfortably\s+|easily\s+)?(?:on|in|into|onto|within|across)\s+
-        (?:to\s+)?
-        (?P<count>a\s+single|single|one|an?|two|four|eight|\d+)\s*(?:×|x(?-u:\b)|\*)?\s*
-        (?:(?P<hbm>\d+(?:\.\d+)?)\s*GB(?-u:\b)\s*)?
+        [\x20\t]+(?:entirely[\x20\t]+|comfortably[\x20\t]+|easily[\x20\t]+)?(?:on|in|into|onto|within|across)[\x20\t]+
+        (?:to[\x20\t]+)?
+        (?P<count>a[\x20\t]+single|single|one|an?|two|four|eight|[0-9]+)[\x20\t]*(?:×|x(?-u:\b)|\*)?[\x20\t]*
+        (?:(?P<hbm>[0-9]+(?:\.[0-9]+)?)[\x20\t]*GB(?-u:\b)[\x20\t]*)?
         (?P<gpu>[a-z][a-z0-9-]*)?
         ",
     )
