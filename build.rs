@@ -1,5 +1,5 @@
-//! Embeds the shipped question banks and rubrics in the binary, so an installed
-//! `sdcoach` works from any directory.
+//! Embeds the shipped question banks, rubrics and estimate presets in the binary, so an
+//! installed `sdcoach` works from any directory.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -7,11 +7,27 @@ use std::{env, fs};
 
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let mut code = String::from(
-        "/// The shipped data files: (path relative to the repository, contents).\npub static SHIPPED: &[(&str, &str)] = &[\n",
+    embed(
+        &root,
+        &["questions", "rubrics"],
+        "SHIPPED",
+        "The shipped data files: (path relative to the repository, contents).",
+        "shipped.rs",
     );
-    for dir in ["questions", "rubrics"] {
-        let dir_path = Path::new(&root).join(dir);
+    embed(
+        &root,
+        &["presets"],
+        "SHIPPED_PRESETS",
+        "The shipped `sdcoach estimate` presets: (path relative to the repository, contents).",
+        "shipped_presets.rs",
+    );
+}
+
+/// Writes `OUT_DIR/out_file` holding a static list of every YAML file in `dirs`.
+fn embed(root: &str, dirs: &[&str], static_name: &str, doc: &str, out_file: &str) {
+    let mut code = format!("/// {doc}\npub static {static_name}: &[(&str, &str)] = &[\n");
+    for dir in dirs {
+        let dir_path = Path::new(root).join(dir);
         println!("cargo:rerun-if-changed={}", dir_path.display());
         let Ok(entries) = fs::read_dir(&dir_path) else {
             println!(
@@ -38,6 +54,6 @@ fn main() {
         }
     }
     code.push_str("];\n");
-    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("shipped.rs");
-    fs::write(out, code).expect("writing shipped.rs");
+    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(out_file);
+    fs::write(out, code).expect("writing the embedded list");
 }

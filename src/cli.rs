@@ -99,6 +99,22 @@ question comes from your least-practised topic and is not one of your last few. 
 Unscored sessions (grader failures) are never counted."
     )]
     Next(NextArgs),
+    /// Size LLM serving: weights, tensor parallelism, KV cache, decode and prefill speed, replicas, GPUs and cost,
+    /// every line with its formula.
+    #[command(
+        long_about = "A back-of-envelope capacity calculator for serving an LLM, the numbers a system design interview \
+asks for. From a model (--model PRESET, or --params, --layers, --kv-heads, --head-dim, --dtype; --active-params and \
+--experts for MoE), a GPU (--gpu PRESET, or --hbm-gb, --bandwidth-tbs, --tflops, --price) and traffic (--qps, or --dau \
+with --requests-per-day and --peak-factor; --prompt-tokens, --output-tokens, --context, --prefix-hit) it derives \
+the weights memory and the least tensor-parallel degree, KV bytes per token and per sequence, concurrent sequences \
+per replica, the decode step floor and realistic decode tokens/s at a batch, prefill throughput at an MFU, the \
+replicas and GPUs for the peak with headroom, and $/hour and $/million output tokens. Each line prints its formula \
+with the inputs, so every figure can be checked by hand; docs/estimate.md explains each one.\n\n\
+Flags override a preset's fields. `--list` shows the presets; add your own with --presets FILE|DIR or preset_dirs \
+in the config file. Exit codes: 0 sized, 2 bad input or the model does not fit as asked (the message names the TP \
+that fits)."
+    )]
+    Estimate(Box<EstimateArgs>),
     /// A self-contained Markdown (or JSON) report of one session, to keep or share with a mentor.
     Report(ReportArgs),
     /// Print a shell completion script: `sdcoach completions bash > ~/.local/share/bash-completion/completions/sdcoach`.
@@ -386,4 +402,155 @@ pub struct ReportArgs {
     /// Write to this file instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct EstimateArgs {
+    /// A model preset by id or alias (see --list), e.g. llama-3-70b, mixtral-8x7b, deepseek-v3.
+    #[arg(long, value_name = "PRESET", help_heading = "Presets")]
+    pub model: Option<String>,
+    /// A GPU preset by id or alias (see --list), e.g. h100-sxm, h200, b200, a100-80gb, l4.
+    #[arg(long, value_name = "PRESET", help_heading = "Presets")]
+    pub gpu: Option<String>,
+    /// Also read presets from this YAML file or directory (repeatable).
+    #[arg(long = "presets", value_name = "PATH", help_heading = "Presets")]
+    pub preset_paths: Vec<PathBuf>,
+    /// List the model and GPU presets and exit.
+    #[arg(long, help_heading = "Presets")]
+    pub list: bool,
+
+    /// Total parameters, with a suffix: 70B, 8.03B, 1.8T (all are held in memory).
+    #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Model")]
+    pub params: Option<f64>,
+    /// Parameters each token uses, for MoE: 12.9B for Mixtral 8x7B (default: all of them).
+    #[arg(long, value_name = "N", value_parser = parse_count, help_heading = "Model")]
+    pub active_params: Option<f64>,
+    /// Transformer layers.
+    #[arg(long, value_name = "N", help_heading = "Model")]
+    pub layers: Option<u32>,
+    /// Key/value heads per layer (fewer than query heads with grouped-query attention).
+    #[arg(long, value_name = "N", help_heading = "Model")]
+    pub kv_heads: Option<u32>,
+    /// Dimension of each attention head.
+    #[arg(long, value_name = "N", help_heading = "Model")]
+    pub head_dim: Option<u32>,
+    /// KV bytes per token across all layers at BF16, for compressed caches such as MLA (replaces heads × dim).
+    #[arg(long, value_name = "BYTES", help_heading = "Model")]
+    pub kv_bytes_per_token: Option<f64>,
+    /// Routed experts per MoE layer (with --experts-per-token: refines the weights each decode step reads).
+    #[arg(long, value_name = "N", help_heading = "Model")]
+    pub experts: Option<u32>,
+    /// Experts each token is routed to.
+    #[arg(long, value_name = "N", help_heading = "Model")]
+    pub experts_per_token: Option<u32>,
+    /// Weight precision (default: the preset's, else bf16).
+    #[arg(long, value_enum, help_heading = "Model")]
+    pub dtype: Option<crate::estimate::dtype::Dtype>,
+    /// KV cache precision (default bf16).
+    #[arg(long, value_enum, help_heading = "Model")]
+    pub kv_dtype: Option<crate::estimate::dtype::Dtype>,
+
+    /// HBM per GPU, GB.
+    #[arg(long, value_name = "GB", help_heading = "Hardware")]
+    pub hbm_gb: Option<f64>,
+    /// HBM bandwidth per GPU, TB/s.
+    #[arg(long, value_name = "TB/S", help_heading = "Hardware")]
+    pub bandwidth_tbs: Option<f64>,
+    /// Dense BF16 TFLOPS per GPU (no sparsity).
+    #[arg(long, value_name = "TFLOPS", help_heading = "Hardware")]
+    pub tflops: Option<f64>,
+    /// Dense FP8 TFLOPS per GPU, used for FP8 weights.
+    #[arg(long, value_name = "TFLOPS", help_heading = "Hardware")]
+    pub fp8_tflops: Option<f64>,
+    /// USD per GPU-hour.
+    #[arg(long, value_name = "USD", help_heading = "Hardware")]
+    pub price: Option<f64>,
+    /// GPUs in one NVLink domain (tensor parallelism stays inside it; default 8).
+    #[arg(long, value_name = "N", help_heading = "Hardware")]
+    pub gpus_per_node: Option<u32>,
+
+    /// Peak requests per second.
+    #[arg(long, value_name = "N", value_parser = parse_count, conflicts_with = "dau", help_heading = "Traffic")]
+    pub qps: Option<f64>,
+    /// Daily active users (the peak is DAU × requests per day ÷ 86,400 × peak factor), e.g. 10M.
+    #[arg(long, value_name = "N", value_parser = parse_count, requires = "requests_per_day", help_heading = "Traffic")]
+    pub dau: Option<f64>,
+    /// Requests per user per day, with --dau.
+    #[arg(long, value_name = "N", requires = "dau", help_heading = "Traffic")]
+    pub requests_per_day: Option<f64>,
+    /// Peak-hour load over the daily average, with --dau.
+    #[arg(long, value_name = "X", default_value_t = 3.0, help_heading = "Traffic")]
+    pub peak_factor: f64,
+    /// Prompt tokens per request (system prompt, history and retrieved context included).
+    #[arg(long, value_name = "N", default_value_t = 1000, help_heading = "Traffic")]
+    pub prompt_tokens: u64,
+    /// Output tokens per request.
+    #[arg(long, value_name = "N", default_value_t = 250, help_heading = "Traffic")]
+    pub output_tokens: u64,
+    /// The longest sequence to plan for, in tokens (default: the model's window).
+    #[arg(long, value_name = "N", help_heading = "Traffic")]
+    pub context: Option<u64>,
+    /// Share of prompt tokens served from the prefix cache: 0.5 or 50%.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, default_value = "0", help_heading = "Traffic")]
+    pub prefix_hit: f64,
+
+    /// GPUs per replica (tensor parallel inside a node, pipeline stages beyond; default: the least that fits).
+    #[arg(long, value_name = "N", help_heading = "Assumptions")]
+    pub tp: Option<u32>,
+    /// Share of each GPU's HBM kept free of weights for KV cache and activations when choosing TP.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, default_value = "0.2", help_heading = "Assumptions")]
+    pub reserve: f64,
+    /// Share of HBM the server may use (vLLM's gpu_memory_utilization).
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, default_value = "0.9", help_heading = "Assumptions")]
+    pub mem_util: f64,
+    /// Sequences decoded together (default 64, or as many as the KV cache holds).
+    #[arg(long, value_name = "N", help_heading = "Assumptions")]
+    pub batch: Option<u32>,
+    /// Instead of --batch: the slowest decode a stream may get, tokens/s; the batch is the largest that keeps it.
+    #[arg(long, value_name = "TOK/S", conflicts_with = "batch", help_heading = "Assumptions")]
+    pub min_stream_tps: Option<f64>,
+    /// Model FLOPs utilisation reached by prefill and compute-bound decode.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, default_value = "0.4", help_heading = "Assumptions")]
+    pub mfu: f64,
+    /// Share of peak HBM bandwidth decode reaches.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, default_value = "0.8", help_heading = "Assumptions")]
+    pub bw_util: f64,
+    /// Spare capacity kept above the peak: 0.3 or 30%.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_fraction, default_value = "0.3", help_heading = "Assumptions")]
+    pub headroom: f64,
+
+    /// Print JSON (schema sdcoach.estimate/1) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A count with an optional k/M/B/T suffix: `70B`, `12.9B`, `10M`, `1.5k`, `7e10`.
+pub fn parse_count(text: &str) -> Result<f64, String> {
+    let t = text.trim().replace([',', '_'], "");
+    let (number, scale) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 1e3),
+        Some('m' | 'M') => (&t[..t.len() - 1], 1e6),
+        Some('b' | 'B' | 'g' | 'G') => (&t[..t.len() - 1], 1e9),
+        Some('t' | 'T') => (&t[..t.len() - 1], 1e12),
+        _ => (t.as_str(), 1.0),
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n * scale),
+        _ => Err(format!(
+            "`{text}` is not a number; write e.g. 70B, 12.9B, 10M, 1.5k or 5000"
+        )),
+    }
+}
+
+/// A fraction written as `0.3` or `30%`.
+pub fn parse_fraction(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let value = match t.strip_suffix('%') {
+        Some(percent) => percent.trim().parse::<f64>().map(|p| p / 100.0),
+        None => t.parse::<f64>(),
+    };
+    match value {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("`{text}` is not a fraction; write e.g. 0.3 or 30%")),
+    }
 }

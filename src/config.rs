@@ -18,6 +18,9 @@ pub struct ConfigFile {
     /// Extra rubric directories (a `formats.yaml` there adds formats).
     #[serde(default)]
     pub rubric_dirs: Vec<PathBuf>,
+    /// Extra `sdcoach estimate` preset files or directories.
+    #[serde(default)]
+    pub preset_dirs: Vec<PathBuf>,
     #[serde(default)]
     pub grader: GraderFile,
 }
@@ -71,7 +74,7 @@ impl ConfigFile {
                 &shown,
                 e.location().map(|l| (l.line(), l.column())),
                 "",
-                format!("{message}; the config file takes bank_dirs, rubric_dirs and grader"),
+                format!("{message}; the config file takes bank_dirs, rubric_dirs, preset_dirs and grader"),
             )
         })
     }
@@ -91,6 +94,7 @@ pub struct Config {
     pub paths: Paths,
     pub bank_dirs: Vec<PathBuf>,
     pub rubric_dirs: Vec<PathBuf>,
+    pub preset_dirs: Vec<PathBuf>,
     pub grader: GraderFile,
 }
 
@@ -105,6 +109,7 @@ impl Config {
             paths,
             bank_dirs: banks,
             rubric_dirs: rubrics,
+            preset_dirs: file.preset_dirs.iter().map(|p| expand_home(p)).collect(),
             grader: file.grader,
         }
     }

@@ -17,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::rubric::{AxisInfo, Format, Rubric, Shape};
 
 pub use cache::ParseCache;
+pub use parse::yaml_diagnostic;
 pub use source::{FileKind, Origin, SourceFile};
 
 /// A rubric with the file it came from and a hash of that file's content, so scores
