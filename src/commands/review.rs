@@ -14,7 +14,7 @@ use crate::error::usage;
 use crate::exit_codes;
 use crate::grade::{GradeRequest, GraderMode, Scorecard, grader_from_settings};
 use crate::report::{OutputFormat, render};
-use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, Store, utc_now};
+use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, Store, new_id, utc_now};
 
 struct Answer {
     source: String,
@@ -144,14 +144,9 @@ fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[An
     let store = Store::new(config.paths.sessions_dir());
     let now = utc_now();
     for (answer, card) in answers.iter().zip(cards) {
-        let base = format!("{}-review-{}", now.compact(), question.id);
-        let id = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-            .find(|id| !store.path_of(id).exists())
-            .unwrap_or(base);
-        let record = Record {
+        let mut record = Record {
             version: FORMAT_VERSION,
-            id,
+            id: new_id(now, "review", &question.id),
             kind: RecordKind::Review,
             created_at: now.rfc3339(),
             updated_at: now.rfc3339(),
@@ -160,7 +155,7 @@ fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[An
             answer: Some(answer.text.clone()),
             scorecards: vec![card.clone()],
         };
-        if let Err(e) = store.save(&record) {
+        if let Err(e) = store.create(&mut record) {
             eprintln!("warning: the review of {} was not saved to history: {e}", answer.source);
         }
     }

@@ -4,10 +4,12 @@
 
 mod grading;
 mod launch;
+mod saving;
 mod setup;
 mod transcript;
 
 pub use grading::{grade_session, rubric_for};
 pub use launch::Launch;
+pub use saving::{Finished, SaveFailure, Saved, Saver};
 pub use setup::{PracticeRequest, choose_question, new_record};
 pub use transcript::transcript_of;

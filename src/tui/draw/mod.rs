@@ -32,6 +32,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Grading { since } => grading::draw(frame, area, app, *since),
         Screen::Results { card, scroll } => results::draw(frame, area, app, card, *scroll),
     }
+    if let Some(banner) = &app.save_banner {
+        super::banner::draw(frame, area, banner);
+    }
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
