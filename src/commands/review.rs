@@ -15,6 +15,7 @@ use crate::exit_codes;
 use crate::grade::{GradeRequest, GraderMode, Scorecard, grader_from_settings};
 use crate::report::{OutputFormat, render};
 use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, Store, new_id, utc_now};
+use crate::text::{clean, clean_line};
 
 struct Answer {
     source: String,
@@ -122,15 +123,17 @@ pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<Ex
     if !args.no_save {
         save_reviews(config, question, &answers, &cards);
     }
-    let mut out = std::io::stdout().lock();
-    out.write_all(render(&cards, args.format, colour).as_bytes())?;
-    out.flush()?;
+    let rendered = render(&cards, args.format, colour);
+    match args.format {
+        OutputFormat::Json => super::write_json(&rendered)?,
+        _ => super::write_out(&rendered, colour)?,
+    }
     if cards.iter().any(|c| !c.is_scored()) {
         for card in cards.iter().filter(|c| !c.is_scored()) {
             eprintln!(
                 "error: {} was not graded: {}",
-                card.source,
-                card.unscored_reason().unwrap_or("unknown reason")
+                clean_line(&card.source),
+                clean(card.unscored_reason().unwrap_or("unknown reason"))
             );
         }
         return Ok(exit_codes::code(exit_codes::GRADER_UNAVAILABLE));
@@ -156,7 +159,11 @@ fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[An
             scorecards: vec![card.clone()],
         };
         if let Err(e) = store.create(&mut record) {
-            eprintln!("warning: the review of {} was not saved to history: {e}", answer.source);
+            eprintln!(
+                "warning: the review of {} was NOT saved to history: {}",
+                clean_line(&answer.source),
+                clean_line(&e.to_string())
+            );
         }
     }
 }
