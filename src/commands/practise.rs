@@ -223,11 +223,16 @@ fn launch(
         lock,
     };
     let (finished, card) = if interactive {
-        let finished = rt.block_on(run_tui(launch))?;
+        let finished = rt.block_on(run_tui(launch));
+        rt.shutdown_background();
+        let finished = finished?;
         let card = finished.record.latest_scorecard().cloned();
         (finished, card)
     } else {
-        let (finished, card) = rt.block_on(run_plain(launch))?;
+        let finished = rt.block_on(run_plain(launch));
+        // Stdin is read on a blocking thread that a signal does not wake: do not wait for it.
+        rt.shutdown_background();
+        let (finished, card) = finished?;
         if let Some(card) = &card {
             let colour = colour();
             print!(
