@@ -109,6 +109,10 @@ impl Store {
             path: path.clone(),
             source,
         };
+        // `create_dir_all` on a file says "File exists", which reads like a name clash.
+        if self.dir.exists() && !self.dir.is_dir() {
+            return Err(write_err(not_a_directory()));
+        }
         fs::create_dir_all(&self.dir).map_err(write_err)?;
         let mut json = serde_json::to_vec_pretty(record).map_err(|e| write_err(std::io::Error::other(e)))?;
         json.push(b'\n');
@@ -128,7 +132,9 @@ impl Store {
         let base = record.id.clone();
         for attempt in 0..16u32 {
             match self.write(record, Existing::Keep) {
-                Err(StoreError::Write { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(StoreError::Write { source, path })
+                    if source.kind() == std::io::ErrorKind::AlreadyExists && path.is_file() =>
+                {
                     record.id = format!("{base}-{:04x}", ids::random_bits(attempt) & 0xffff);
                 }
                 other => return other,
@@ -275,6 +281,17 @@ impl Store {
             .into_iter()
             .find(|r| r.session.as_ref().is_some_and(|s| !s.is_over()));
         (found, problems)
+    }
+}
+
+fn not_a_directory() -> std::io::Error {
+    #[cfg(unix)]
+    {
+        std::io::Error::from_raw_os_error(20)
+    }
+    #[cfg(not(unix))]
+    {
+        std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory")
     }
 }
 

@@ -74,15 +74,22 @@ impl SaveBanner {
     }
 }
 
-/// Draws the banner across the top of `area`, as tall as its wrapped text.
+/// Draws the banner across the bottom of `area`, as tall as its wrapped text.
 pub fn draw(frame: &mut Frame, area: Rect, banner: &SaveBanner) {
     let lines = banner.lines();
     let inner = usize::from(area.width.saturating_sub(2).max(1));
     // Word wrapping can need a row more than the character count says; one spare row.
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum::<usize>() + 1;
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
+    let height = u16::try_from(rows + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height.saturating_sub(1));
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let rect = Rect { height, ..area };
+    // Above the help line, over the interviewer's panel: never over the field being typed in.
+    let rect = Rect {
+        y: area.bottom().saturating_sub(height + 1),
+        height,
+        ..area
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
         paragraph.block(
