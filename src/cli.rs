@@ -325,6 +325,9 @@ pub struct ResumeArgs {
     pub session: Option<String>,
     #[arg(long)]
     pub plain: bool,
+    /// Continue in a new copy of the session (e.g. when it is open in another terminal).
+    #[arg(long)]
+    pub copy: bool,
     #[command(flatten)]
     pub grader: GraderArgs,
 }

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let file = match ConfigFile::read(&config_path) {
         Ok(file) => file,
         Err(problem) => {
-            eprintln!("error: {problem}");
+            eprintln!("error: {}", sdcoach::text::clean(&problem.to_string()));
             return exit_codes::code(exit_codes::USAGE);
         }
     };
@@ -24,7 +24,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors quote file names, file contents and server replies: cleaned.
+            eprintln!("error: {}", sdcoach::text::clean(&format!("{err:#}")));
             if err.downcast_ref::<UsageError>().is_some() {
                 exit_codes::code(exit_codes::USAGE)
             } else {

@@ -10,7 +10,7 @@ use crate::axis::Axis;
 use crate::catalog::Catalog;
 use crate::grade::Scorecard;
 use crate::interviewer::reply;
-use crate::practice::{Launch, grade_session};
+use crate::practice::{Finished, Launch, Saver, grade_session};
 use crate::session::clock::format_ms;
 use crate::session::{Effect, Event, Field, LogKind, PhaseTool, Session};
 use crate::store::Record;
@@ -24,8 +24,10 @@ const HELP: &str = "Type your answer for the current phase, line by line.
   /pause           pause or resume the clock   /status    time and phase
   /done            finish and grade            /quit      save and leave (resume later; Ctrl-C too)";
 
+/// Every line goes out cleaned: question banks, the interviewer model and the user's own
+/// text may all carry escape sequences.
 fn say(out: &mut impl Write, text: &str) {
-    let _ = writeln!(out, "{text}");
+    let _ = writeln!(out, "{}", crate::text::clean(text));
     let _ = out.flush();
 }
 
@@ -119,8 +121,47 @@ fn events_for(line: &str, session: &Session, now: u64, catalog: &Catalog, out: &
     Some(vec![Event::Edit(Field::Phase(index), text)])
 }
 
-/// Runs a session on stdin/stdout. Returns the saved record and, when graded, the card.
-pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scorecard>)> {
+/// Saves, and says so on stderr when it fails (once per distinct failure, not per tick).
+fn save(saver: &mut Saver, record: &mut Record, session: &mut Session, now: u64) {
+    let before = saver.failure.clone();
+    match saver.save(record, session, now) {
+        Ok(_) => {
+            session.update(Event::Saved, now);
+            if before.is_some() {
+                eprintln!("saved again: {}", saver.store().path_of(&record.id).display());
+            }
+        }
+        Err(failure) if before.as_ref() != Some(&failure) => eprintln!(
+            "error: NOT saved: could not write {}: {} — keep this window open; /quit saves a copy elsewhere",
+            crate::text::clean_line(&failure.path.display().to_string()),
+            crate::text::clean_line(&failure.error)
+        ),
+        Err(_) => {}
+    }
+}
+
+/// Resolves on any signal that means "save and leave": ^C, SIGTERM, SIGHUP, SIGQUIT.
+async fn leave_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let kinds = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::quit()];
+        let mut streams: Vec<_> = kinds.into_iter().filter_map(|k| signal(k).ok()).collect();
+        let others = futures::future::select_all(streams.iter_mut().map(|s| Box::pin(s.recv())));
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = others => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Runs a session on stdin/stdout. Returns the final record, whether it is saved and,
+/// when graded, the card.
+pub async fn run_plain(launch: Launch) -> anyhow::Result<(Finished, Option<Scorecard>)> {
     let mut session = launch.session()?;
     let Launch {
         catalog,
@@ -130,7 +171,9 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
         grader,
         interviewer,
         clock,
+        lock: _lock,
     } = launch;
+    let mut saver = Saver::new(store);
     let mut out = std::io::stdout();
     say(
         &mut out,
@@ -149,6 +192,8 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
     let mut shown_log = 0usize;
     let mut shown_phase = usize::MAX;
     let mut card = None;
+    let signal = leave_signal();
+    tokio::pin!(signal);
     loop {
         if session.current != shown_phase {
             shown_phase = session.current;
@@ -183,11 +228,11 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
                 None => Some(vec![Event::Finish]),
             },
             _ = tick.tick() => Some(vec![Event::Tick]),
-            // Ctrl-C saves and leaves, like /quit.
-            _ = tokio::signal::ctrl_c() => None,
+            // Ctrl-C (and a terminating signal) saves and leaves, like /quit.
+            () = &mut signal => None,
         };
         let Some(events) = events else {
-            store.save_session(&mut record, &session)?;
+            save(&mut saver, &mut record, &mut session, clock.now_ms());
             break;
         };
         let mut effects = Vec::new();
@@ -197,12 +242,11 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
         let mut grade_now = false;
         for effect in effects {
             match effect {
-                Effect::Save => match store.save_session(&mut record, &session) {
-                    Ok(_) => {
-                        session.update(Event::Saved, clock.now_ms());
+                Effect::Save => {
+                    if saver.should_try(clock.now_ms()) {
+                        save(&mut saver, &mut record, &mut session, clock.now_ms());
                     }
-                    Err(e) => say(&mut out, &format!("warning: could not save: {e}")),
-                },
+                }
                 Effect::Answer { question: asked } => {
                     let earlier = session.earlier_questions();
                     let said = reply(&interviewer, &question, session.persona, &asked, &earlier).await;
@@ -239,10 +283,18 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Record, Option<Scoreca
             )
             .await;
             record.scorecards.push(graded.clone());
-            store.save_session(&mut record, &session)?;
+            save(&mut saver, &mut record, &mut session, clock.now_ms());
             card = Some(graded);
             break;
         }
     }
-    Ok((record, card))
+    if saver.failure.is_some() {
+        // No one can press a key to rescue it here: put a copy where it can be found.
+        if let Err(e) = saver.save_copy(&mut record, &session) {
+            eprintln!("error: {e}");
+        }
+    }
+    record.session = Some(session);
+    let saved = saver.outcome(&record);
+    Ok((Finished { record, saved }, card))
 }

@@ -1,8 +1,14 @@
-//! Plain-text layout helpers shared by the terminal outputs.
+//! Plain-text layout helpers shared by the terminal outputs, and the cleaning every
+//! string from outside the program gets before it is shown.
+
+mod sanitize;
+
+pub use sanitize::{clean, clean_line, first_unsafe, for_terminal, is_unsafe};
 
 /// Wraps `text` to `width` columns, keeping blank lines as paragraph breaks and
 /// prefixing every line with `indent`.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let text = clean(text);
     let width = width.saturating_sub(indent.chars().count()).max(20);
     let mut out = String::new();
     for paragraph in text.trim_end().split('\n') {
@@ -28,8 +34,9 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
 
 /// Cuts `text` to `max` characters, marking the cut with an ellipsis.
 pub fn truncate(text: &str, max: usize) -> String {
+    let text = clean_line(text);
     if text.chars().count() <= max {
-        return text.to_owned();
+        return text.into_owned();
     }
     let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');

@@ -1,15 +1,19 @@
 //! A cache of parsed data files. YAML parsing is most of a command's start-up (about 200
 //! instructions a byte), so each file that parsed cleanly is kept as JSON, keyed by a
 //! hash of its kind and bytes and of this build, and read back ten times faster next
-//! time. A file that fails to parse is never cached: its errors always come from the
-//! YAML parser, with positions. Any problem with the cache just means a miss.
+//! time. A file that fails to parse keeps its diagnostic (file, line, column, message)
+//! the same way, so a broken file costs its parse once, not on every command. Any
+//! problem with the cache just means a miss.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::parse::Content;
 use super::source::{FileKind, SourceFile};
+use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone)]
 pub struct ParseCache {
@@ -22,6 +26,14 @@ impl ParseCache {
     }
 
     fn path_for(&self, source: &SourceFile) -> PathBuf {
+        self.path_with(source, "json")
+    }
+
+    fn failure_path_for(&self, source: &SourceFile) -> PathBuf {
+        self.path_with(source, "err.json")
+    }
+
+    fn path_with(&self, source: &SourceFile, ext: &str) -> PathBuf {
         let mut hasher = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
         (source.kind as u8).hash(&mut hasher);
@@ -32,7 +44,29 @@ impl ParseCache {
             FileKind::Formats => "formats",
         };
         self.dir
-            .join(format!("{kind}-{:016x}-{}.json", hasher.finish(), source.text.len()))
+            .join(format!("{kind}-{:016x}-{}.{ext}", hasher.finish(), source.text.len()))
+    }
+
+    /// The diagnostic a previous parse of exactly these bytes ended in.
+    pub fn get_failure(&self, source: &SourceFile) -> Option<Diagnostic> {
+        let bytes = std::fs::read(self.failure_path_for(source)).ok()?;
+        let f: Failure = serde_json::from_slice(&bytes).ok()?;
+        Some(Diagnostic::error(&source.path, f.position, &f.field, f.message))
+    }
+
+    pub fn put_failure(&self, source: &SourceFile, diagnostic: &Diagnostic) {
+        let path = self.failure_path_for(source);
+        let failure = Failure {
+            position: diagnostic.position,
+            field: diagnostic.field.clone(),
+            message: diagnostic.message.clone(),
+        };
+        let written = serde_json::to_vec(&failure)
+            .map_err(std::io::Error::other)
+            .and_then(|json| write_bytes(&self.dir, &path, &json));
+        if let Err(e) = written {
+            tracing::debug!("parse cache not written ({}): {e}", path.display());
+        }
     }
 
     pub fn get(&self, source: &SourceFile) -> Option<Content> {
@@ -48,11 +82,26 @@ impl ParseCache {
     }
 }
 
+/// A parse failure as cached; the file's path comes from the source when read back.
+#[derive(Serialize, Deserialize)]
+struct Failure {
+    position: Option<(usize, usize)>,
+    field: String,
+    message: String,
+}
+
 fn write_atomically(dir: &Path, path: &Path, content: &Content) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let json = serde_json::to_vec(content).map_err(std::io::Error::other)?;
+    write_bytes(dir, path, &json)
+}
+
+fn write_bytes(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    // No fsync: a cache entry lost in a crash is only a miss.
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, json)?;
+    std::fs::write(&tmp, bytes).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
     std::fs::rename(&tmp, path)
 }
 
@@ -91,5 +140,9 @@ mod tests {
             problems.0[0].position.is_some(),
             "broken files are parsed for real, with positions"
         );
+        let cached = cache.get_failure(&edited[0]).expect("the failure is cached");
+        assert_eq!(cached, problems.0[0], "read back the same, position and all");
+        let again = crate::catalog::Catalog::load_cached(&edited, &cache).unwrap_err();
+        assert_eq!(again.0[0], problems.0[0]);
     }
 }

@@ -3,6 +3,7 @@
 
 mod cache;
 mod check;
+pub mod limits;
 pub mod locate;
 mod parse;
 pub mod source;

@@ -46,20 +46,32 @@ pub fn parse_all<'a>(sources: &'a [SourceFile], cache: Option<&ParseCache>) -> V
 }
 
 fn parse_one<'a>(source: &'a SourceFile, cache: Option<&ParseCache>) -> Parsed<'a> {
-    if let Some(content) = cache.and_then(|c| c.get(source)) {
-        return Parsed {
-            source,
-            content: Ok(content),
-        };
+    if let Some(cache) = cache {
+        if let Some(content) = cache.get(source) {
+            return Parsed {
+                source,
+                content: Ok(content),
+            };
+        }
+        if let Some(diagnostic) = cache.get_failure(source) {
+            return Parsed {
+                source,
+                content: Err(diagnostic),
+            };
+        }
     }
     let content = parse(source);
-    if let (Some(cache), Ok(parsed)) = (cache, &content) {
-        cache.put(source, parsed);
+    match (cache, &content) {
+        (Some(cache), Ok(parsed)) => cache.put(source, parsed),
+        (Some(cache), Err(diagnostic)) => cache.put_failure(source, diagnostic),
+        (None, _) => {}
     }
     Parsed { source, content }
 }
 
 fn parse(source: &SourceFile) -> Result<Content, Diagnostic> {
+    super::limits::check(&source.text)
+        .map_err(|e| Diagnostic::error(&source.path, Some((e.line, e.column)), "", e.message))?;
     let result = match source.kind {
         FileKind::Bank => serde_yaml::from_str(&source.text).map(Content::Bank),
         FileKind::Rubric => serde_yaml::from_str(&source.text).map(|r| Content::Rubric(Box::new(r))),

@@ -1,6 +1,5 @@
 //! `sdcoach history`: past sessions and reviews, newest first.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -41,7 +40,7 @@ struct HistoryJson<'a> {
 }
 
 pub fn run(args: &HistoryArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let (records, problems) = super::load_history(config);
+    let (records, problems) = super::load_history(config)?;
     let limit = if args.all {
         records.len()
     } else {
@@ -49,7 +48,7 @@ pub fn run(args: &HistoryArgs, config: &Config) -> anyhow::Result<ExitCode> {
     };
     let shown = &records[..records.len().min(limit)];
     let rows = history_rows(shown);
-    let text = if args.json {
+    if args.json {
         let json = HistoryJson {
             schema: HISTORY_SCHEMA,
             total: records.len(),
@@ -58,12 +57,9 @@ pub fn run(args: &HistoryArgs, config: &Config) -> anyhow::Result<ExitCode> {
         };
         let mut text = serde_json::to_string_pretty(&json)?;
         text.push('\n');
-        text
+        super::write_json(&text)?;
     } else {
-        history_table(&rows, records.len())
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+        super::write_out(&history_table(&rows, records.len()), false)?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! `sdcoach list`: the questions as a table or JSON.
 
-use std::io::Write;
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::bank::{Difficulty, Question};
 use crate::catalog::Catalog;
 use crate::cli::ListArgs;
-use crate::text::truncate;
+use crate::text::{clean_line, truncate};
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -31,7 +31,6 @@ pub fn matches(q: &Question, args: &ListArgs) -> bool {
 pub fn run(args: &ListArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
     let mut chosen: Vec<&Question> = catalog.questions.iter().filter(|q| matches(q, args)).collect();
     chosen.sort_by(|a, b| (&a.topic, a.difficulty, &a.id).cmp(&(&b.topic, b.difficulty, &b.id)));
-    let mut out = std::io::stdout().lock();
     if args.json {
         let rows: Vec<Row> = chosen
             .iter()
@@ -43,17 +42,22 @@ pub fn run(args: &ListArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
                 companies: &q.companies,
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
+        let mut text = serde_json::to_string_pretty(&rows)?;
+        text.push('\n');
+        super::write_json(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
     if chosen.is_empty() {
         let mut topics: Vec<&str> = catalog.questions.iter().map(|q| q.topic.as_str()).collect();
         topics.sort_unstable();
         topics.dedup();
-        eprintln!("no questions match those filters; topics are: {}", topics.join(", "));
+        eprintln!(
+            "no questions match those filters; topics are: {}",
+            clean_line(&topics.join(", "))
+        );
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = String::new();
     let id_w = chosen.iter().map(|q| q.id.len()).max().unwrap_or(2).max(2);
     let topic_w = chosen.iter().map(|q| q.topic.len()).max().unwrap_or(5).max(5);
     writeln!(
@@ -65,8 +69,8 @@ pub fn run(args: &ListArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "{:id_w$}  {:topic_w$}  {:9}  {:44}  {}",
-            q.id,
-            q.topic,
+            clean_line(&q.id),
+            clean_line(&q.topic),
             q.difficulty.as_str(),
             truncate(&q.title, 44),
             truncate(&q.companies.join(", "), 40)
@@ -78,5 +82,6 @@ pub fn run(args: &ListArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
         chosen.len(),
         if chosen.len() == 1 { "" } else { "s" }
     )?;
+    super::write_out(&out, false)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -70,7 +70,7 @@ pub fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
     match result {
         Ok(catalog) if problems.is_empty() => {
             for warning in &catalog.warnings {
-                eprintln!("{warning}");
+                eprintln!("{}", crate::text::clean(&warning.to_string()));
             }
             Ok(catalog)
         }
@@ -99,14 +99,40 @@ pub fn find_question<'a>(catalog: &'a Catalog, id: &str) -> anyhow::Result<&'a c
 }
 
 /// Every readable saved record (slim: without the long texts), newest first; unreadable
-/// files are reported on stderr with their path and skipped, never fatal.
-pub fn load_history(config: &Config) -> (Vec<crate::store::Record>, Vec<crate::store::StoreError>) {
+/// files are reported on stderr with their path and skipped. A sessions directory that
+/// cannot be read is an error: "no sessions" would be a lie.
+pub fn load_history(config: &Config) -> anyhow::Result<(Vec<crate::store::Record>, Vec<crate::store::StoreError>)> {
     let store = crate::store::Store::new(config.paths.sessions_dir());
     let (records, problems) = store.list_slim();
-    for problem in &problems {
-        eprintln!("warning: skipped {problem}");
+    if let Some(dir) = problems.iter().find(|p| p.is_dir_problem()) {
+        return Err(usage(crate::text::clean_line(&dir.to_string())));
     }
-    (records, problems)
+    for problem in &problems {
+        eprintln!("warning: skipped {}", crate::text::clean_line(&problem.to_string()));
+    }
+    Ok((records, problems))
+}
+
+/// Writes human-readable output to stdout, cleaned of every control and escape sequence
+/// that the program did not add itself (`colour`: keep the program's own colours).
+pub fn write_out(text: &str, colour: bool) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(crate::text::for_terminal(text, colour).as_bytes())?;
+    out.flush()
+}
+
+/// Writes JSON to stdout. serde_json escapes C0 controls; on a terminal the rest (DEL,
+/// C1, bidi overrides) is removed too, and in a pipe the data stays exact.
+pub fn write_json(text: &str) -> std::io::Result<()> {
+    use std::io::IsTerminal;
+    let colourless = if std::io::stdout().is_terminal() {
+        crate::text::for_terminal(text, false)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(colourless.as_bytes())?;
+    out.flush()
 }
 
 /// Runs `f` with file logging on (never to the terminal the TUI draws on).

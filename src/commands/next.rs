@@ -1,7 +1,7 @@
 //! `sdcoach next`: the practice that targets the weakest due criterion; `--start` runs it
 //! through the same path as `mock` and `drill`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use crate::cli::NextArgs;
@@ -13,7 +13,7 @@ use crate::report::progress::next_text;
 
 pub fn run(args: &NextArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
     let catalog = super::load_catalog(config)?;
-    let (records, _problems) = super::load_history(config);
+    let (records, _problems) = super::load_history(config)?;
     let (practised, _bad_dates) = practised(&records);
     let questions = QuestionRef::all(&catalog);
     let now = chrono::Utc::now();
@@ -25,15 +25,13 @@ pub fn run(args: &NextArgs, config: &Config, verbose: u8) -> anyhow::Result<Exit
     if args.json {
         let mut text = serde_json::to_string_pretty(&rec)?;
         text.push('\n');
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+        super::write_json(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if args.start {
         // The reasons go to stderr so a plain session's stdout stays the session.
-        eprint!("{}", next_text(&rec, now, colour));
+        eprint!("{}", crate::text::for_terminal(&next_text(&rec, now, colour), colour));
         eprintln!();
         let request = PracticeRequest {
             question: Some(rec.question.clone()),
@@ -51,8 +49,6 @@ pub fn run(args: &NextArgs, config: &Config, verbose: u8) -> anyhow::Result<Exit
         let _guard = crate::logging::init(&config.paths.log_dir(), verbose);
         return super::practise::start(request, &args.grader, args.plain, config);
     }
-    let mut out = std::io::stdout().lock();
-    out.write_all(next_text(&rec, now, colour).as_bytes())?;
-    out.flush()?;
+    super::write_out(&next_text(&rec, now, colour), colour)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -14,7 +14,8 @@ use crate::error::usage;
 use crate::exit_codes;
 use crate::grade::{GradeRequest, GraderMode, Scorecard, grader_from_settings};
 use crate::report::{OutputFormat, render};
-use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, Store, utc_now};
+use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, Store, new_id, utc_now};
+use crate::text::{clean, clean_line};
 
 struct Answer {
     source: String,
@@ -122,15 +123,17 @@ pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<Ex
     if !args.no_save {
         save_reviews(config, question, &answers, &cards);
     }
-    let mut out = std::io::stdout().lock();
-    out.write_all(render(&cards, args.format, colour).as_bytes())?;
-    out.flush()?;
+    let rendered = render(&cards, args.format, colour);
+    match args.format {
+        OutputFormat::Json => super::write_json(&rendered)?,
+        _ => super::write_out(&rendered, colour)?,
+    }
     if cards.iter().any(|c| !c.is_scored()) {
         for card in cards.iter().filter(|c| !c.is_scored()) {
             eprintln!(
                 "error: {} was not graded: {}",
-                card.source,
-                card.unscored_reason().unwrap_or("unknown reason")
+                clean_line(&card.source),
+                clean(card.unscored_reason().unwrap_or("unknown reason"))
             );
         }
         return Ok(exit_codes::code(exit_codes::GRADER_UNAVAILABLE));
@@ -144,14 +147,9 @@ fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[An
     let store = Store::new(config.paths.sessions_dir());
     let now = utc_now();
     for (answer, card) in answers.iter().zip(cards) {
-        let base = format!("{}-review-{}", now.compact(), question.id);
-        let id = (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-            .find(|id| !store.path_of(id).exists())
-            .unwrap_or(base);
-        let record = Record {
+        let mut record = Record {
             version: FORMAT_VERSION,
-            id,
+            id: new_id(now, "review", &question.id),
             kind: RecordKind::Review,
             created_at: now.rfc3339(),
             updated_at: now.rfc3339(),
@@ -160,8 +158,12 @@ fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[An
             answer: Some(answer.text.clone()),
             scorecards: vec![card.clone()],
         };
-        if let Err(e) = store.save(&record) {
-            eprintln!("warning: the review of {} was not saved to history: {e}", answer.source);
+        if let Err(e) = store.create(&mut record) {
+            eprintln!(
+                "warning: the review of {} was NOT saved to history: {}",
+                clean_line(&answer.source),
+                clean_line(&e.to_string())
+            );
         }
     }
 }

@@ -2,7 +2,6 @@
 //! interviewer's private notes.
 
 use std::fmt::Write as _;
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::bank::Question;
@@ -21,7 +20,7 @@ pub fn run(args: &ShowArgs, catalog: &Catalog) -> anyhow::Result<ExitCode> {
     if args.exemplar {
         text.push_str(&exemplar_view(question));
     }
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    super::write_out(&text, false)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,6 +1,6 @@
 //! `sdcoach stats`: trends, time management and the weakest criteria.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -25,10 +25,13 @@ struct StatsJson<'a> {
 }
 
 pub fn run(args: &StatsArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let (records, problems) = super::load_history(config);
+    let (records, problems) = super::load_history(config)?;
     let (practised, bad_dates) = practised(&records);
     for id in &bad_dates {
-        eprintln!("warning: left out {id}: its created_at is not an RFC 3339 time");
+        eprintln!(
+            "warning: left out {}: its created_at is not an RFC 3339 time",
+            crate::text::clean_line(id)
+        );
     }
     let last = usize::try_from(args.last).unwrap_or(5);
     let options = StatsOptions {
@@ -37,7 +40,7 @@ pub fn run(args: &StatsArgs, config: &Config) -> anyhow::Result<ExitCode> {
     };
     let result = stats(&practised, options);
     let stdout = std::io::stdout();
-    let text = if args.json {
+    if args.json {
         let json = StatsJson {
             schema: STATS_SCHEMA,
             last,
@@ -47,16 +50,13 @@ pub fn run(args: &StatsArgs, config: &Config) -> anyhow::Result<ExitCode> {
         };
         let mut text = serde_json::to_string_pretty(&json)?;
         text.push('\n');
-        text
+        super::write_json(&text)?;
     } else if !args.plain && stdout.is_terminal() {
         let width = crossterm::terminal::size().map_or(100, |(w, _)| w);
         let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        stats_dashboard(&result, last, width, colour)
+        super::write_out(&stats_dashboard(&result, last, width, colour), colour)?;
     } else {
-        stats_plain(&result, last)
-    };
-    let mut out = stdout.lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+        super::write_out(&stats_plain(&result, last), false)?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,11 +3,47 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crate::catalog::SourceFile;
 use crate::catalog::{Catalog, source};
 use crate::cli::ValidateArgs;
 use crate::config::Config;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::exit_codes;
+use crate::text::{clean, first_unsafe};
+
+/// A warning for the first control character in a file, raw or written as a YAML escape:
+/// they could drive the terminal of anyone shown the text (sdcoach strips them on output,
+/// other tools may not), and no question needs one.
+fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
+    let escape = regex::Regex::new(
+        r#"\\(e[\[\]]|x[01][0-9a-fA-F]|x7[fF]|x[89][0-9a-fA-F]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])"#,
+    )
+    .ok()?;
+    let raw = first_unsafe(&file.text)
+        .map(|(line, column, c)| (line, column, format!("a control character (U+{:04X})", u32::from(c))));
+    let escaped = file.text.lines().enumerate().find_map(|(i, line)| {
+        escape.find(line).map(|m| {
+            (
+                i + 1,
+                line[..m.start()].chars().count() + 1,
+                format!("the escape `{}`", m.as_str()),
+            )
+        })
+    });
+    let (line, column, what) = match (raw, escaped) {
+        (Some(a), Some(b)) => std::cmp::min_by_key(a, b, |x| (x.0, x.1)),
+        (a, b) => a.or(b)?,
+    };
+    Some(Diagnostic::warning(
+        &file.path,
+        Some((line, column)),
+        "",
+        format!(
+            "{what}: control characters and terminal escapes do not belong in data files (they are removed \
+             when shown); delete it"
+        ),
+    ))
+}
 
 pub fn run(args: &ValidateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let (mut files, mut problems) = if args.paths.is_empty() {
@@ -19,11 +55,14 @@ pub fn run(args: &ValidateArgs, config: &Config) -> anyhow::Result<ExitCode> {
         source::any_path(path, &mut files, &mut problems);
     }
     let mut out = std::io::stdout().lock();
+    for warning in files.iter().filter_map(control_characters) {
+        writeln!(out, "{}", clean(&warning.to_string()))?;
+    }
     let checked: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     match Catalog::load(&files) {
         Ok(catalog) if problems.is_empty() => {
             for warning in &catalog.warnings {
-                writeln!(out, "{warning}")?;
+                writeln!(out, "{}", clean(&warning.to_string()))?;
             }
             writeln!(
                 out,
@@ -39,7 +78,7 @@ pub fn run(args: &ValidateArgs, config: &Config) -> anyhow::Result<ExitCode> {
             if let Err(mut diagnostics) = result {
                 problems.append(&mut diagnostics.0);
             }
-            writeln!(out, "{}", Diagnostics(problems))?;
+            writeln!(out, "{}", clean(&Diagnostics(problems).to_string()))?;
             Ok(exit_codes::code(exit_codes::PROBLEMS_FOUND))
         }
     }

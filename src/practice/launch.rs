@@ -8,7 +8,7 @@ use crate::grade::Grader;
 use crate::interviewer::Interviewer;
 use crate::session::Session;
 use crate::session::clock::Clock;
-use crate::store::{Record, Store};
+use crate::store::{Record, SessionLock, Store};
 
 pub struct Launch {
     pub catalog: Arc<Catalog>,
@@ -19,6 +19,8 @@ pub struct Launch {
     pub grader: Arc<dyn Grader>,
     pub interviewer: Interviewer,
     pub clock: Arc<dyn Clock>,
+    /// Held while the session runs: no other sdcoach writes it meanwhile.
+    pub lock: SessionLock,
 }
 
 impl Launch {

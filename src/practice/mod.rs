@@ -5,10 +5,12 @@
 mod grading;
 mod launch;
 pub mod retry;
+mod saving;
 mod setup;
 mod transcript;
 
 pub use grading::{grade_session, rubric_for};
 pub use launch::Launch;
+pub use saving::{Finished, SaveFailure, Saved, Saver};
 pub use setup::{DEFAULT_TWIST_AT, PracticeRequest, choose_question, new_record};
 pub use transcript::transcript_of;

@@ -4,7 +4,7 @@ use crate::bank::Question;
 use crate::catalog::Catalog;
 use crate::error::usage;
 use crate::session::{DrillKind, Mode, Persona, Plan, Session};
-use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, UtcTime};
+use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, UtcTime, new_id};
 
 /// What the user asked to practise.
 #[derive(Debug, Clone)]
@@ -117,7 +117,7 @@ pub fn new_record(
     };
     Ok(Record {
         version: FORMAT_VERSION,
-        id: format!("{}-{}-{}", now.compact(), label, question.id),
+        id: new_id(now, &label, &question.id),
         kind: RecordKind::Session,
         created_at: now.rfc3339(),
         updated_at: now.rfc3339(),

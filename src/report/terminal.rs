@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::{fmt_criterion_score, fmt_score, short_hash, usage_line};
 use crate::grade::Scorecard;
 use crate::grade::scorecard::{GraderKind, Status};
-use crate::text::wrap;
+use crate::text::{clean_line, wrap};
 
 const WIDTH: usize = 88;
 
@@ -64,13 +64,18 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
         "{}",
         p.bold(&format!(
             "Scorecard · {} [{}] · {}",
-            card.question.title, card.question.id, card.source
+            clean_line(&card.question.title),
+            clean_line(&card.question.id),
+            clean_line(&card.source)
         ))
     );
+    // Everything on a card came from a file, a model or a server: cleaned before the
+    // program adds its own colour.
+    let label = clean_line(&card.grader.label);
     let grader = match card.grader.kind {
-        GraderKind::Llm => format!("{} (LLM judge)", card.grader.label),
-        GraderKind::Offline if card.grader.fallback => p.yellow(&card.grader.label),
-        GraderKind::Offline => format!("{} (deterministic; an estimate, not a judge)", card.grader.label),
+        GraderKind::Llm => format!("{label} (LLM judge)"),
+        GraderKind::Offline if card.grader.fallback => p.yellow(&label),
+        GraderKind::Offline => format!("{label} (deterministic; an estimate, not a judge)"),
     };
     let samples = if card.grader.samples > 1 {
         format!(" · {} samples", card.grader.samples)
@@ -82,8 +87,8 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
         "{}",
         p.dim(&format!(
             "graded by {grader} · rubric {} (sha256 {}){samples} · {} words",
-            card.rubric.id,
-            short_hash(&card.rubric.hash),
+            clean_line(&card.rubric.id),
+            clean_line(short_hash(&card.rubric.hash)),
             card.answer.words
         ))
     );
@@ -103,7 +108,7 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
             "Overall {}/{} · {}",
             fmt_score(overall.score),
             overall.max,
-            overall.band
+            clean_line(&overall.band)
         );
         let _ = writeln!(s, "\n{}", p.bold(&p.score(overall.score, overall.max, &line)));
         if let Some(note) = overall.cap_note() {
@@ -119,8 +124,8 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
         let _ = writeln!(
             s,
             "\n{}  {}  {} {}",
-            p.bold(&c.name),
-            p.score(c.score, max, &format!("{score} {}", c.level)),
+            p.bold(&clean_line(&c.name)),
+            p.score(c.score, max, &format!("{score} {}", clean_line(&c.level))),
             p.score(c.score, max, &bar(c.score, max)),
             p.dim(&format!("weight {:.2}", c.weight))
         );

@@ -253,6 +253,39 @@ impl Session {
         });
     }
 
+    /// Why this state, read from a file, cannot be run or shown: what every method here
+    /// relies on (a current phase that exists, times that add up without overflow).
+    pub fn check(&self) -> Result<(), String> {
+        /// A week, in milliseconds: more than any budget or time spent.
+        const MAX_MS: u64 = 7 * 24 * 3_600_000;
+        const MAX_PHASES: usize = 64;
+        if self.phases.is_empty() {
+            return Err("the session has no phases".into());
+        }
+        if self.phases.len() > MAX_PHASES {
+            return Err(format!(
+                "the session has {} phases (at most {MAX_PHASES})",
+                self.phases.len()
+            ));
+        }
+        if self.current >= self.phases.len() {
+            return Err(format!(
+                "`current` is {} but there are only {} phases",
+                self.current,
+                self.phases.len()
+            ));
+        }
+        for (i, p) in self.phases.iter().enumerate() {
+            if p.budget_ms > MAX_MS || p.spent_ms > MAX_MS {
+                return Err(format!("phase {} (`{}`) has an impossible time", i + 1, p.id));
+            }
+        }
+        if self.phases.iter().all(|p| p.budget_ms == 0) {
+            return Err("every phase has a budget of 0".into());
+        }
+        Ok(())
+    }
+
     pub fn phase(&self) -> &PhaseState {
         &self.phases[self.current]
     }

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -283,7 +282,7 @@ fn stamp(path: &Path) -> Option<(u64, u128)> {
 /// The index's entries by file name; empty when it is missing, damaged or of another
 /// version. JSON Lines: a header line, then one entry per line.
 fn load_index(path: &Path) -> HashMap<String, Entry> {
-    let Ok(bytes) = fs::read(path) else {
+    let Ok(bytes) = super::read_bounded_with(path, super::MAX_INDEX_BYTES) else {
         return HashMap::new();
     };
     let mut lines = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty());
@@ -321,17 +320,14 @@ fn load_index(path: &Path) -> HashMap<String, Entry> {
 }
 
 fn save_index(dir: &Path, entries: &[EntryRef<'_>]) -> std::io::Result<()> {
-    let tmp = dir.join(format!(".index.{}.tmp", std::process::id()));
-    let mut out = std::io::BufWriter::new(fs::File::create(&tmp)?);
+    let mut out = Vec::with_capacity(entries.len() * 512);
     serde_json::to_writer(&mut out, &Header { version: INDEX_VERSION }).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")?;
+    out.push(b'\n');
     for entry in entries {
         serde_json::to_writer(&mut out, entry).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")?;
+        out.push(b'\n');
     }
-    // No fsync: after a crash a damaged index is simply ignored and rebuilt.
-    drop(out.into_inner().map_err(|e| e.into_error())?);
-    fs::rename(&tmp, dir.join(INDEX_FILE))
+    super::write_atomic(&dir.join(INDEX_FILE), &out)
 }
 
 /// Slim records for `files`, from the index where it is current, else read afresh (and
@@ -340,6 +336,7 @@ pub fn slim_records(dir: &Path, files: Vec<PathBuf>) -> (Vec<Record>, Vec<StoreE
     let mut index = load_index(&dir.join(INDEX_FILE));
     let mut changed = false;
     let mut slims = Vec::with_capacity(files.len());
+    let mut records = Vec::with_capacity(files.len());
     // (file name, len, modified) of each record, for rewriting the index.
     let mut stamps: Vec<Option<(String, u64, u128)>> = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
@@ -353,16 +350,24 @@ pub fn slim_records(dir: &Path, files: Vec<PathBuf>) -> (Vec<Record>, Vec<StoreE
             && entry.len == len
             && entry.modified_ns == modified_ns
         {
-            slims.push(entry.record);
-            stamps.push(Some((name, len, modified_ns)));
-            continue;
+            // The index is only a cache, and it could be edited: an entry that does not
+            // hold together is a miss, and the file is read for real.
+            let record = entry.record.clone().into_record();
+            if record.check().is_ok() {
+                records.push(record);
+                slims.push(entry.record);
+                stamps.push(Some((name, len, modified_ns)));
+                continue;
+            }
         }
         match read(&path) {
             Ok(record) => {
                 // Damaged files are read again every time, but only a file that reads
                 // changes the index.
                 changed = true;
-                slims.push(Slim::of(&record));
+                let slim = Slim::of(&record);
+                records.push(slim.clone().into_record());
+                slims.push(slim);
                 stamps.push(stamp.map(|(len, modified)| (name, len, modified)));
             }
             Err(e) => problems.push(e),
@@ -389,5 +394,5 @@ pub fn slim_records(dir: &Path, files: Vec<PathBuf>) -> (Vec<Record>, Vec<StoreE
             tracing::debug!(error = %e, "could not write the session index");
         }
     }
-    (slims.into_iter().map(Slim::into_record).collect(), problems)
+    (records, problems)
 }

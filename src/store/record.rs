@@ -61,6 +61,16 @@ impl Record {
         self.scorecards.last()
     }
 
+    /// Why this record, though valid JSON, cannot be used: an id that is not a plain
+    /// name, or session state that does not hold together.
+    pub fn check(&self) -> Result<(), String> {
+        super::check_id(&self.id).map_err(|reason| format!("its id {:?} is not a plain name: {reason}", self.id))?;
+        if let Some(session) = &self.session {
+            session.check()?;
+        }
+        Ok(())
+    }
+
     /// "mock", "drill:axes" or "review".
     pub fn mode_label(&self) -> String {
         match (&self.session, self.kind) {

@@ -64,6 +64,8 @@ pub struct App<'a> {
     pub screen: Screen,
     /// A short message under the editor: saved, errors, hints.
     pub notice: Option<String>,
+    /// Shown over every screen while the session is not saved.
+    pub save_banner: Option<super::banner::SaveBanner>,
     /// Who grades, as shown on the grading screen.
     pub grader_label: String,
     /// Interviewer replies asked for and not yet arrived (a model may take seconds).
@@ -105,6 +107,7 @@ impl<'a> App<'a> {
             overlay: None,
             screen: Screen::Interview,
             notice: None,
+            save_banner: None,
             grader_label,
             waiting_for_interviewer: 0,
             now: 0,

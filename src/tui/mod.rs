@@ -3,6 +3,7 @@
 //! message, so the clock keeps ticking.
 
 pub mod app;
+pub mod banner;
 pub mod conversation;
 pub mod draw;
 pub mod editors;

@@ -3,17 +3,18 @@
 
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::grade::Scorecard;
 use crate::interviewer::{Reply, reply};
-use crate::practice::{Launch, grade_session};
+use crate::practice::{Finished, Launch, Saver, grade_session};
 use crate::session::{Effect, Event};
-use crate::store::{Record, Store};
+use crate::store::Record;
 
 use super::app::{App, Screen};
+use super::banner::SaveBanner;
 use super::draw::draw;
 
 enum Msg {
@@ -22,19 +23,19 @@ enum Msg {
     Graded(Box<Scorecard>),
 }
 
-/// Saves the record with the app's current session; reports failure in the notice line.
-fn save(app: &mut App, record: &mut Record, store: &Store) {
-    match store.save_session(record, &app.session) {
+/// Saves the record with the app's current session. A failure raises the banner (the
+/// path and the OS error, until a save succeeds); `Saved` reaches the session only when
+/// the bytes are on disk.
+fn save(app: &mut App, record: &mut Record, saver: &mut Saver) {
+    match saver.save(record, &app.session, app.now) {
         Ok(_) => {
             app.dispatch(Event::Saved);
-            if app.notice.as_deref().is_some_and(|n| n.starts_with("could not save")) {
-                app.notice = None;
-            }
+            app.save_banner = None;
         }
-        Err(e) => {
-            tracing::error!("autosave failed: {e}");
-            app.notice = Some(format!("could not save: {e}"));
-        }
+        Err(failure) => match &mut app.save_banner {
+            Some(banner) => banner.failure = failure,
+            None => app.save_banner = Some(SaveBanner::new(failure)),
+        },
     }
 }
 
@@ -66,9 +67,32 @@ fn edit_externally(
     })
 }
 
+/// The keys the banner answers while it is up: F4 saves a copy elsewhere, and a quit
+/// must be confirmed. Returns true when the key was the banner's.
+fn banner_key(app: &mut App, key: &KeyEvent, record: &mut Record, saver: &mut Saver) -> bool {
+    let Some(banner) = &mut app.save_banner else {
+        return false;
+    };
+    if key.code == KeyCode::F(4) {
+        banner.copy = Some(saver.save_copy(record, &app.session));
+        banner.confirm_quit = false;
+        return true;
+    }
+    let is_quit = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    if banner.confirm_quit {
+        banner.confirm_quit = false;
+        if is_quit {
+            banner.quit_anyway = true;
+            app.quit = true;
+        }
+        return true;
+    }
+    false
+}
+
 /// Runs the session in the terminal until the user quits or sees the results. Returns the
-/// final record (saved).
-pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
+/// final record and whether it is saved.
+pub async fn run_tui(launch: Launch) -> anyhow::Result<Finished> {
     let session = launch.session()?;
     let Launch {
         catalog,
@@ -78,7 +102,9 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
         grader,
         interviewer,
         clock,
+        lock: _lock,
     } = launch;
+    let mut saver = Saver::new(store);
     let grader_label = grader.info().label;
     let mut app = App::new(&catalog, &question, session, record.id.clone(), grader_label);
     app.now = clock.now_ms();
@@ -93,6 +119,11 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
     let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     #[cfg(unix)]
     let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    // In raw mode ^C is a key, so these come only from outside (`kill -INT`, `kill -QUIT`).
+    #[cfg(unix)]
+    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    #[cfg(unix)]
+    let mut sigquit = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::quit())?;
 
     let result: anyhow::Result<()> = async {
         loop {
@@ -105,6 +136,8 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                 tokio::select! {
                     _ = sigterm.recv() => {},
                     _ = sighup.recv() => {},
+                    _ = sigint.recv() => {},
+                    _ = sigquit.recv() => {},
                 }
             };
             #[cfg(not(unix))]
@@ -113,7 +146,11 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                 maybe = events.next() => match maybe {
                     Some(Ok(TermEvent::Key(key))) if key.kind == KeyEventKind::Press => {
                         app.now = clock.now_ms();
-                        app.on_key(key)
+                        if banner_key(&mut app, &key, &mut record, &mut saver) {
+                            Vec::new()
+                        } else {
+                            app.on_key(key)
+                        }
                     }
                     Some(Ok(TermEvent::Paste(text))) => {
                         app.now = clock.now_ms();
@@ -140,7 +177,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                         }
                         Msg::Graded(card) => {
                             record.scorecards.push((*card).clone());
-                            save(&mut app, &mut record, &store);
+                            save(&mut app, &mut record, &mut saver);
                             app.shown_card = Some(record.scorecards.len() - 1);
                             let before = app.before_retry.take();
                             app.screen = Screen::Results { card, scroll: 0, before };
@@ -150,7 +187,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
                 }
                 () = signal => {
                     tracing::info!("terminated by a signal; saving");
-                    save(&mut app, &mut record, &store);
+                    save(&mut app, &mut record, &mut saver);
                     break;
                 }
             };
@@ -161,7 +198,11 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
             }
             for effect in effects {
                 match effect {
-                    Effect::Save => save(&mut app, &mut record, &store),
+                    Effect::Save => {
+                        if saver.should_try(app.now) {
+                            save(&mut app, &mut record, &mut saver);
+                        }
+                    }
                     Effect::Answer { question: asked } => {
                         app.waiting_for_interviewer += 1;
                         let (interviewer, question, tx) = (interviewer.clone(), question.clone(), tx.clone());
@@ -201,7 +242,15 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
             }
             if app.quit {
                 if matches!(app.screen, Screen::Interview) {
-                    save(&mut app, &mut record, &store);
+                    save(&mut app, &mut record, &mut saver);
+                }
+                // Unsaved text is never dropped on one key: the banner asks first.
+                if let Some(banner) = &mut app.save_banner
+                    && !banner.quit_anyway
+                {
+                    banner.confirm_quit = true;
+                    app.quit = false;
+                    continue;
                 }
                 break;
             }
@@ -216,5 +265,6 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Record> {
     super::terminal::leave()?;
     result?;
     record.session = Some(app.session.clone());
-    Ok(record)
+    let saved = saver.outcome(&record);
+    Ok(Finished { record, saved })
 }

@@ -34,6 +34,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Grading { since } => grading::draw(frame, area, app, *since),
         Screen::Results { card, scroll, before } => results::draw(frame, area, app, card, before.as_deref(), *scroll),
     }
+    if let Some(banner) = &app.save_banner {
+        super::banner::draw(frame, area, banner);
+    }
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
