@@ -53,6 +53,7 @@ fn grader(uri: &str, concurrency: usize) -> LlmGrader {
         concurrency,
         prices: None,
         max_output_tokens: None,
+        ..LlmSettings::default()
     };
     LlmGrader::new(Arc::new(LlmClient::new(settings).expect("client")), 1, false)
 }

@@ -55,6 +55,9 @@ fn settings(base: &str) -> LlmSettings {
             output_per_mtok: 4.0,
         }),
         max_output_tokens: None,
+        // A hosted-size window: these cases grade in one request.
+        context_tokens: Some(128_000),
+        ..LlmSettings::default()
     }
 }
 
@@ -161,9 +164,18 @@ async fn mount(server: &MockServer, response: ResponseTemplate, times: Option<u6
     mock.with_priority(priority).mount(server).await;
 }
 
-async fn bodies(server: &MockServer) -> Vec<Value> {
+/// The chat requests the server received (the client's context-window probes left out).
+async fn chats(server: &MockServer) -> Vec<Request> {
     let requests: Vec<Request> = server.received_requests().await.unwrap_or_default();
     requests
+        .into_iter()
+        .filter(|r| r.url.path().ends_with("/chat/completions"))
+        .collect()
+}
+
+async fn bodies(server: &MockServer) -> Vec<Value> {
+    chats(server)
+        .await
         .iter()
         .map(|r| serde_json::from_slice(&r.body).expect("json body"))
         .collect()
@@ -234,7 +246,7 @@ async fn success_gives_a_scored_card_with_evidence_usage_cost_and_grader() {
     assert!(system.contains("reference notes") && system.contains("Tenant filter applied at retrieval"));
     let user = body["messages"][1]["content"].as_str().expect("user");
     assert!(user.contains("<<<ANSWER ") && user.contains("<<<END ANSWER "));
-    let requests = server.received_requests().await.unwrap_or_default();
+    let requests = chats(&server).await;
     let auth = requests[0]
         .headers
         .get("authorization")
@@ -547,6 +559,7 @@ async fn a_timeout_is_unscored_with_advice() {
     .await;
     let mut s = settings(&server.uri());
     s.timeout = Duration::from_millis(200);
+    s.scale_timeout = false; // as with --timeout
     let grader = h.grader(s, 1, false);
     let card = h.grade_with(&grader, &answer_text(ANSWER)).await;
     let why = reason(&card);

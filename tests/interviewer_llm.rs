@@ -36,6 +36,7 @@ fn interviewer(server: &MockServer) -> Interviewer {
         concurrency: 1,
         prices: None,
         max_output_tokens: None,
+        ..LlmSettings::default()
     };
     Interviewer::new(
         question,

@@ -96,6 +96,8 @@ pub struct GraderSettings {
     pub samples: u32,
     /// Whether the offline grader stands in when the LLM grader fails.
     pub fallback: bool,
+    /// How an LLM grading is split into requests.
+    pub plan: llm::PlanMode,
 }
 
 /// Builds the grader the settings ask for: the LLM grader (with the offline fallback
@@ -105,15 +107,14 @@ pub fn grader_from_settings(settings: &GraderSettings) -> Result<Arc<dyn Grader>
         GraderMode::Offline => Ok(Arc::new(OfflineGrader)),
         GraderMode::Llm | GraderMode::Auto => {
             let client = crate::llm::LlmClient::new(settings.llm.clone())?;
-            Ok(Arc::new(llm::LlmGrader::new(
-                Arc::new(client),
-                settings.samples,
-                settings.fallback,
-            )))
+            Ok(Arc::new(
+                llm::LlmGrader::new(Arc::new(client), settings.samples, settings.fallback).with_plan(settings.plan),
+            ))
         }
     }
 }
 
 pub mod llm;
+pub mod plan;
 pub mod prompt;
 pub mod validate;
