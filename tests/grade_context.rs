@@ -238,19 +238,29 @@ async fn per_criterion_can_be_asked_for_and_whole_is_kept_when_it_fits() {
     .await;
     assert_fully_graded(&split, &catalog);
     assert_eq!(fake.graded.load(Ordering::Relaxed), 8);
-    // The static part comes first: every per-criterion prompt starts with the same brief,
-    // question and notes, so a provider's prompt cache can serve it.
+    // The requests of one per-criterion grading share their whole start (brief, question
+    // and answer), so a provider's prompt cache, or llama.cpp's reuse of the previous
+    // request's prefix, serves it; only the criterion's part after the answer differs.
     let requests = server.received_requests().await.unwrap_or_default();
-    let systems: Vec<String> = requests
+    let prompts: Vec<(String, String)> = requests
         .iter()
         .filter(|r| r.url.path().ends_with("/chat/completions"))
         .skip(1)
         .map(|r| {
             let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
-            body["messages"][0]["content"].as_str().unwrap_or("").to_owned()
+            let text = |i: usize| body["messages"][i]["content"].as_str().unwrap_or("").to_owned();
+            (text(0), text(1))
         })
         .collect();
-    let shared = systems[0].find("# Rubric").expect("rubric heading");
-    assert!(shared > systems[0].len() / 2, "the shared prefix is most of the prompt");
-    assert!(systems.iter().all(|s| s[..shared] == systems[0][..shared]));
+    assert_eq!(prompts.len(), 7);
+    assert!(
+        prompts.iter().all(|(system, _)| *system == prompts[0].0),
+        "one system message"
+    );
+    let end = prompts[0].1.find("<<<END ANSWER").expect("fenced answer");
+    assert!(prompts.iter().all(|(_, user)| user[..end] == prompts[0].1[..end]));
+    assert!(
+        prompts.iter().all(|(_, user)| user[end..].contains("# Rubric")),
+        "the criterion comes after the answer"
+    );
 }

@@ -717,3 +717,21 @@ async fn an_empty_reply_is_an_error_not_a_panic() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_huge_bogus_reply_is_sent_back_only_as_a_bounded_excerpt() {
+    let h = Harness::new();
+    let server = MockServer::start().await;
+    let bogus = format!("{{\"criteria\": \"{}", "nonsense ".repeat(120_000));
+    mount(&server, ok(&bogus), None, 5).await;
+    let card = h.grade(&server, false).await;
+    assert!(reason(&card).contains("invalid"), "{}", reason(&card));
+    let sent = bodies(&server).await;
+    assert_eq!(sent.len(), 2, "one request and one repair");
+    let first = sent[0].to_string().len();
+    let repair = sent[1].to_string().len();
+    assert!(
+        repair < first + 6_000,
+        "the repair carries at most a few KB of the reply: {first} → {repair}"
+    );
+}

@@ -109,6 +109,9 @@ struct Attempt {
     model: Option<String>,
     /// The failure was the request not fitting the context.
     context_failure: bool,
+    /// The server did not answer in time (or at all): the grading's other requests
+    /// would only queue behind it.
+    server_stuck: bool,
 }
 
 impl Attempt {
@@ -120,6 +123,7 @@ impl Attempt {
             warnings: Vec::new(),
             model: None,
             context_failure: false,
+            server_stuck: false,
         }
     }
 
@@ -376,15 +380,15 @@ impl LlmGrader {
             let total = planned.jobs.len();
             let done = AtomicUsize::new(0);
             let started = Instant::now();
-            // Until the server has taken a request of this size, one goes first alone: if
-            // the window was assumed too large, only one request is refused, not a batch.
-            let confirmed = matches!(window.source, WindowSource::Server(_) | WindowSource::Hosted)
-                || self.window_confirmed.load(Ordering::Relaxed);
+            let stuck = AtomicBool::new(false);
+            // While the window is only assumed and no request has been served, one goes
+            // first alone: if the assumption was too large, one request is refused, not a batch.
+            let confirmed = window.source != WindowSource::Default || self.window_confirmed.load(Ordering::Relaxed);
             let mut parts: Vec<Attempt> = Vec::with_capacity(total);
             let mut next = 0;
             if !confirmed && total > 1 {
                 let first = self
-                    .run_reported(&planned.jobs[0], &answer, &done, total, started)
+                    .run_reported(&planned.jobs[0], &answer, &done, total, started, &stuck)
                     .await;
                 let failed_on_context = first.context_failure;
                 parts.push(first);
@@ -395,7 +399,7 @@ impl LlmGrader {
                 }
             }
             let rest: Vec<Attempt> = futures::stream::iter(next..total)
-                .map(|i| self.run_reported(&planned.jobs[i], &answer, &done, total, started))
+                .map(|i| self.run_reported(&planned.jobs[i], &answer, &done, total, started, &stuck))
                 .buffered(parallel.max(1))
                 .collect()
                 .await;
@@ -438,11 +442,20 @@ impl LlmGrader {
         done: &AtomicUsize,
         total: usize,
         started: Instant,
+        stuck: &AtomicBool,
     ) -> Attempt {
+        if stuck.load(Ordering::Relaxed) {
+            let mut skipped = Attempt::new();
+            skipped.outcome = Err("not sent: the server did not answer an earlier request of this grading".into());
+            return skipped;
+        }
         self.report(Progress::Started {
             criterion: job.criterion.clone(),
         });
         let part = self.run_job(job, answer).await;
+        if part.server_stuck {
+            stuck.store(true, Ordering::Relaxed);
+        }
         self.report(Progress::Finished {
             criterion: job.criterion.clone(),
             done: done.fetch_add(1, Ordering::Relaxed) + 1,
@@ -493,6 +506,10 @@ impl LlmGrader {
             Ok(reply) => reply,
             Err(error) => {
                 attempt.context_failure = error.is_context();
+                attempt.server_stuck = matches!(
+                    error,
+                    LlmError::Timeout { .. } | LlmError::Stalled { .. } | LlmError::Connect { .. }
+                );
                 attempt.outcome = Err(error.to_string());
                 return attempt;
             }
@@ -580,6 +597,13 @@ fn merge(planned: &plan::Plan, parts: Vec<Attempt>) -> Result<ValidReply, String
         quotes_total: 0,
         dropped: Vec::new(),
     };
+    if let Some(stuck) = parts.iter().position(|p| p.server_stuck) {
+        let reason = parts[stuck].outcome.clone().err().unwrap_or_default();
+        return Err(match &planned.jobs[stuck].criterion {
+            Some(id) if planned.jobs.len() > 1 => format!("criterion `{id}`: {reason}"),
+            _ => reason,
+        });
+    }
     for (job, part) in planned.jobs.iter().zip(parts) {
         match part.outcome {
             Ok(mut valid) => {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::GradeRequest;
-use super::prompt::{self, Note};
+use super::prompt::{self, Note, Order};
 use crate::answer::Transcript;
 use crate::catalog::LoadedRubric;
 use crate::llm::budget::{self, ContextWindow, thousands};
@@ -88,7 +88,13 @@ pub fn plan(
     let rubric = &request.rubric.rubric;
     let all_notes = prompt::notes(request);
     let schema_for = |r: &crate::rubric::Rubric| schema_in_prompt.map(|f| f(r));
-    let whole_messages = prompt::messages_with(request, answer, schema_for(rubric).as_ref(), &all_notes);
+    let whole_messages = prompt::messages_with(
+        request,
+        answer,
+        schema_for(rubric).as_ref(),
+        &all_notes,
+        Order::StaticFirst,
+    );
     let whole_prompt = budget::estimate_messages(&whole_messages);
     let whole_reply = reply_tokens(rubric.criteria.len());
     let whole_fits = window.fits(whole_prompt, whole_reply);
@@ -135,6 +141,7 @@ pub fn plan(
                 &Transcript::new(Vec::new()),
                 schema.as_ref(),
                 &[],
+                Order::AnswerFirst,
             ));
             let notes_reserve =
                 (budget::estimate_tokens(&notes_text(&all_notes)) + 2 * all_notes.len() as u32).min(700);
@@ -173,7 +180,7 @@ pub fn plan(
                 .filter(|(i, _)| keep.contains(i))
                 .map(|(_, n)| n.clone())
                 .collect();
-            let messages = prompt::messages_with(&sub, text, schema.as_ref(), &notes);
+            let messages = prompt::messages_with(&sub, text, schema.as_ref(), &notes, Order::AnswerFirst);
             let tokens = budget::estimate_messages(&messages);
             smallest_needed = smallest_needed.min(budget::needed(tokens, reply));
             if !window.fits(tokens, reply) {
@@ -203,7 +210,12 @@ pub fn plan(
                 break;
             }
         }
-        let notes_in = |job: &Job| job.messages[0].content.matches("\n- ").count();
+        let notes_in = |job: &Job| {
+            job.messages
+                .iter()
+                .map(|m| m.content.matches("\n- ").count())
+                .sum::<usize>()
+        };
         let chosen = match fitting.len() {
             0 => None,
             _ if fitting
@@ -376,7 +388,7 @@ fn fit_notes(
             .filter(|(i, _)| keep.contains(i))
             .map(|(_, n)| n.clone())
             .collect();
-        budget::estimate_messages(&prompt::messages_with(sub, answer, schema, &chosen))
+        budget::estimate_messages(&prompt::messages_with(sub, answer, schema, &chosen, Order::AnswerFirst))
     };
     if window.fits(with(&everything), reply) {
         return everything;
