@@ -243,6 +243,39 @@ mod tests {
     }
 
     #[test]
+    fn local_servers_get_one_request_at_a_time_a_scaled_timeout_and_the_context_flag() {
+        let flags = GraderArgs {
+            base_url: Some("http://127.0.0.1:8765/v1".into()),
+            context_tokens: Some(4096),
+            ..GraderArgs::default()
+        };
+        let s = resolve_grader(&flags, &GraderFile::default(), &env_of(&[])).expect("resolves");
+        assert_eq!(
+            s.llm.concurrency, 1,
+            "a local server runs one request at a time unless told"
+        );
+        assert_eq!(s.llm.context_tokens, Some(4096));
+        assert!(s.llm.scale_timeout, "no --timeout: the timeout grows with the prompt");
+        let explicit = GraderArgs {
+            timeout: Some(30),
+            concurrency: Some(3),
+            ..flags
+        };
+        let s = resolve_grader(&explicit, &GraderFile::default(), &env_of(&[])).expect("resolves");
+        assert_eq!((s.llm.concurrency, s.llm.scale_timeout), (3, false));
+        let file = GraderFile {
+            context_tokens: Some(8192),
+            plan: Some(crate::grade::llm::PlanMode::PerCriterion),
+            ..GraderFile::default()
+        };
+        let hosted =
+            resolve_grader(&GraderArgs::default(), &file, &env_of(&[("OPENAI_API_KEY", "k")])).expect("resolves");
+        assert_eq!(hosted.llm.concurrency, 4);
+        assert_eq!(hosted.llm.context_tokens, Some(8192));
+        assert_eq!(hosted.plan, crate::grade::llm::PlanMode::PerCriterion);
+    }
+
+    #[test]
     fn the_key_variable_can_be_renamed() {
         let file = GraderFile {
             api_key_env: Some("MY_KEY".into()),
