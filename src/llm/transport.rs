@@ -527,6 +527,23 @@ mod tests {
     }
 
     #[test]
+    fn the_timeout_grows_with_the_prompt_unless_it_was_set() {
+        let limits = Limits {
+            timeout: Duration::from_secs(120),
+            ..Limits::default()
+        };
+        // 16,000 bytes ≈ 4,000 prompt tokens → +100 s; 400 reply tokens → +50 s.
+        let body = format!("{{\"max_tokens\": 400, \"x\": \"{}\"}}", "a".repeat(16_000 - 28));
+        assert_eq!(body.len(), 16_000);
+        assert_eq!(limits.timeout_for(Some(body.as_bytes())), Duration::from_secs(270));
+        let fixed = Limits {
+            scale_timeout: false,
+            ..limits
+        };
+        assert_eq!(fixed.timeout_for(Some(body.as_bytes())), Duration::from_secs(120));
+    }
+
+    #[test]
     fn backoff_doubles_and_caps() {
         let p = RetryPolicy {
             base_delay: Duration::from_millis(100),
