@@ -135,6 +135,30 @@ async fn a_window_the_server_reports_is_used_from_the_first_request() {
 }
 
 #[tokio::test]
+async fn the_repair_of_an_invalid_reply_fits_the_window_too() {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(4096, Wording::LlamaCpp)
+        .with_invalid_first(1)
+        .start(true)
+        .await;
+    let card = grade(
+        &catalog,
+        settings(&server.uri(), None),
+        PlanMode::Auto,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&card, &catalog);
+    assert!(
+        card.warnings.iter().any(|w| w.kind == WarningKind::Repaired),
+        "{:#?}",
+        card.warnings
+    );
+    assert_eq!(fake.refused.load(Ordering::Relaxed), 0);
+    assert_eq!(fake.graded.load(Ordering::Relaxed), 8, "seven gradings and one repair");
+}
+
+#[tokio::test]
 async fn a_thousand_word_answer_at_8192_with_openai_wording() {
     let catalog = catalog();
     let (server, fake) = ContextServer::new(8192, Wording::OpenAi).start(false).await;

@@ -71,6 +71,10 @@ impl Plan {
     }
 }
 
+/// Room kept on top of the reply so the one repair request (the same prompt plus a
+/// short list of what was wrong) fits too.
+const REPAIR_RESERVE: u32 = 250;
+
 fn reply_tokens(criteria: usize) -> u32 {
     REPLY_PER_CRITERION * criteria as u32 + 64
 }
@@ -97,13 +101,13 @@ pub fn plan(
     );
     let whole_prompt = budget::estimate_messages(&whole_messages);
     let whole_reply = reply_tokens(rubric.criteria.len());
-    let whole_fits = window.fits(whole_prompt, whole_reply);
+    let whole_fits = window.fits(whole_prompt, whole_reply + REPAIR_RESERVE);
     if mode == PlanMode::Whole || (mode == PlanMode::Auto && whole_fits) || rubric.criteria.len() == 1 {
         if !whole_fits {
             return Err(LlmError::TooLong {
                 host: host.to_owned(),
                 window: window.tokens,
-                needed: budget::needed(whole_prompt, whole_reply),
+                needed: budget::needed(whole_prompt, whole_reply + REPAIR_RESERVE),
             });
         }
         return Ok(Plan {
@@ -130,6 +134,7 @@ pub fn plan(
         };
         let schema = schema_for(&narrowed.rubric);
         let reply = reply_tokens(1);
+        let room_needed = reply + REPAIR_RESERVE;
         let ranked = rank_notes(&all_notes, criterion);
         let phase_answer = phase_sections(answer, &criterion.phases);
         let phase_tokens = budget::estimate_tokens(&prompt::render_answer(&phase_answer));
@@ -173,7 +178,7 @@ pub fn plan(
         }
         for (text, cut) in variants {
             // As many notes as fit, most relevant first, shown in their original order.
-            let keep = fit_notes(&sub, text, schema.as_ref(), &all_notes, &ranked, window, reply);
+            let keep = fit_notes(&sub, text, schema.as_ref(), &all_notes, &ranked, window, room_needed);
             let notes: Vec<Note> = all_notes
                 .iter()
                 .enumerate()
@@ -182,8 +187,8 @@ pub fn plan(
                 .collect();
             let messages = prompt::messages_with(&sub, text, schema.as_ref(), &notes, Order::AnswerFirst);
             let tokens = budget::estimate_messages(&messages);
-            smallest_needed = smallest_needed.min(budget::needed(tokens, reply));
-            if !window.fits(tokens, reply) {
+            smallest_needed = smallest_needed.min(budget::needed(tokens, room_needed));
+            if !window.fits(tokens, room_needed) {
                 continue;
             }
             let mut trimmed = Vec::new();
@@ -256,7 +261,7 @@ pub fn plan(
         format!(
             "this server's context is {}; the answer needs ~{} with the full rubric — graded per criterion ({} requests)",
             window,
-            thousands(budget::needed(whole_prompt, whole_reply)),
+            thousands(budget::needed(whole_prompt, whole_reply + REPAIR_RESERVE)),
             jobs.len()
         )
     };

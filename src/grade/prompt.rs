@@ -305,8 +305,12 @@ pub fn repair(messages: &[ChatMessage], reply: &str, errors: &[String], excerpt_
     } else {
         String::from("Your previous reply could not be used:\n")
     };
-    for e in errors.iter().take(12) {
-        let _ = writeln!(fix, "- {}", crate::text::truncate(e, 300));
+    // A short list: the repair must fit the window the first request was planned for.
+    for e in errors.iter().take(4) {
+        let _ = writeln!(fix, "- {}", crate::text::truncate(e, 200));
+    }
+    if errors.len() > 4 {
+        let _ = writeln!(fix, "- and {} more problems of the same kinds", errors.len() - 4);
     }
     fix.push_str(
         "Reply again with the complete JSON object only: every criterion exactly once, whole-number scores on the \

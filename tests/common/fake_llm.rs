@@ -31,6 +31,8 @@ pub struct ContextServer {
     pub largest: AtomicUsize,
     /// Prompt tokens of every accepted request, in order.
     pub prompts: Mutex<Vec<u32>>,
+    /// This many first gradings come back invalid (an empty improvement), to be repaired.
+    pub invalid_first: AtomicUsize,
 }
 
 /// The fake's own count: one token per 3.4 characters, one per message for the template.
@@ -57,7 +59,13 @@ impl ContextServer {
             graded: AtomicUsize::new(0),
             largest: AtomicUsize::new(0),
             prompts: Mutex::new(Vec::new()),
+            invalid_first: AtomicUsize::new(0),
         }
+    }
+
+    pub fn with_invalid_first(self, n: usize) -> ContextServer {
+        self.invalid_first.store(n, Ordering::Relaxed);
+        self
     }
 
     pub fn with_delay(mut self, delay: Duration) -> ContextServer {
@@ -134,7 +142,17 @@ impl Respond for Shared {
         this.graded.fetch_add(1, Ordering::Relaxed);
         this.largest.fetch_max(prompt as usize, Ordering::Relaxed);
         this.prompts.lock().expect("lock").push(prompt);
-        let content = grade(&body).to_string();
+        let broken = this
+            .invalid_first
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok();
+        let mut grading = grade(&body);
+        if broken && let Some(criteria) = grading["criteria"].as_object_mut() {
+            for entry in criteria.values_mut() {
+                entry["improvement"] = json!("");
+            }
+        }
+        let content = grading.to_string();
         ResponseTemplate::new(200)
             .set_body_json(json!({
                 "id": "fake", "object": "chat.completion", "created": 1, "model": "fake-small",
@@ -168,7 +186,10 @@ pub fn score_for(id: &str) -> u8 {
 fn grade(body: &Value) -> Value {
     let user = body["messages"]
         .as_array()
-        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+        .and_then(|m| {
+            m.iter()
+                .find(|m| m["role"] == "user" && m["content"].as_str().is_some_and(|c| c.contains("<<<ANSWER")))
+        })
         .and_then(|m| m["content"].as_str())
         .unwrap_or("");
     // The first full line of the fenced answer that is not a heading: a verbatim quote.
