@@ -1,6 +1,8 @@
 //! Grading overhead against a fake OpenAI-compatible server that takes a fixed 200 ms per
 //! reply. Budgets: one review ≤ 1.10 × the server's time; 40 answers at concurrency 8
-//! ≤ 1.2 × the ideal 5 × 200 ms.
+//! ≤ 1.2 × the ideal 5 × 200 ms; a 1,000-word answer graded per criterion (7 requests
+//! against an 8,192-token window) at concurrency 8 ≤ 1.3 × one request's time, with the
+//! total prompt tokens per grading printed.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -53,6 +55,9 @@ fn grader(uri: &str, concurrency: usize) -> LlmGrader {
         concurrency,
         prices: None,
         max_output_tokens: None,
+        // A hosted-size window: one request per review.
+        context_tokens: Some(128_000),
+        ..LlmSettings::default()
     };
     LlmGrader::new(Arc::new(LlmClient::new(settings).expect("client")), 1, false)
 }
@@ -131,6 +136,56 @@ fn bench(c: &mut Criterion) {
         many.as_secs_f64() * 1e3,
         ideal.as_millis(),
         if r2 <= 1.2 { "ok" } else { "OVER" }
+    );
+
+    // Per criterion: the fake enforces an 8,192-token window and grades whatever
+    // criterion each request asks for.
+    let (small, fake) = rt.block_on(
+        common::fake_llm::ContextServer::new(8192, common::fake_llm::Wording::OpenAi)
+            .with_delay(SERVER_TIME)
+            .start(false),
+    );
+    let split = {
+        let settings = LlmSettings {
+            base_url: format!("{}/v1", small.uri()),
+            model: "bench".into(),
+            concurrency: 8,
+            context_tokens: Some(8192),
+            ..LlmSettings::default()
+        };
+        LlmGrader::new(Arc::new(LlmClient::new(settings).expect("client")), 1, false)
+    };
+    let long = common::transcript(&catalog, &common::answer_text("1-strong.md"));
+    let long_request = GradeRequest::from_catalog(&catalog, question, &long, "bench.md").expect("request");
+    let grade_split = || {
+        rt.block_on(async {
+            let card = split.grade(&long_request).await;
+            assert!(card.is_scored() && card.criteria.len() == 7, "{card:#?}");
+            card
+        })
+    };
+    let card = grade_split();
+    let usage = card.usage.clone().expect("usage");
+    let mut group = c.benchmark_group("grading");
+    group.sample_size(10);
+    group.bench_function(
+        "1,000 words per criterion (7 requests) at concurrency 8, server 200 ms",
+        |b| b.iter(grade_split),
+    );
+    group.finish();
+    let per_criterion = median(&|| drop(grade_split()), 9);
+    let r3 = per_criterion.as_secs_f64() / SERVER_TIME.as_secs_f64();
+    println!(
+        "budget: per-criterion grading, 7 requests at concurrency 8 {:.1} ms = {r3:.3} × one request (≤ 1.3: {})",
+        per_criterion.as_secs_f64() * 1e3,
+        if r3 <= 1.3 { "ok" } else { "OVER" }
+    );
+    println!(
+        "tokens: per-criterion grading of a 1,019-word answer: {} requests, {} prompt tokens in all (the server's count), largest request {} tokens; refused as too long: {}",
+        usage.requests,
+        usage.prompt_tokens,
+        fake.largest.load(std::sync::atomic::Ordering::Relaxed),
+        fake.refused.load(std::sync::atomic::Ordering::Relaxed)
     );
 }
 

@@ -216,12 +216,36 @@ pub struct GraderArgs {
     /// If the LLM grader fails, report the answer unscored (exit 3) instead of using the offline grader.
     #[arg(long)]
     pub no_fallback: bool,
-    /// Seconds to wait for each model reply (default 120).
+    /// Seconds to wait for each model reply (default 120, lengthened with the prompt size for slow local models).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
-    /// Model requests in flight at once (default 4).
+    /// Model requests in flight at once (default 4; 1 against a local server that does not say it runs more).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
     pub concurrency: Option<u64>,
+    /// The server's context window in tokens, when the server does not report it (Ollama's num_ctx, llama.cpp's --ctx-size).
+    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(512..))]
+    pub context_tokens: Option<u32>,
+    /// How to split a grading: `auto` sends the whole rubric in one request when it fits the context and grades
+    /// criterion by criterion when it does not; `per-criterion` always does one request per criterion.
+    #[arg(long, value_enum, value_name = "PLAN")]
+    pub plan: Option<PlanArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanArg {
+    Auto,
+    Whole,
+    PerCriterion,
+}
+
+impl From<PlanArg> for crate::grade::llm::PlanMode {
+    fn from(arg: PlanArg) -> Self {
+        match arg {
+            PlanArg::Auto => crate::grade::llm::PlanMode::Auto,
+            PlanArg::Whole => crate::grade::llm::PlanMode::Whole,
+            PlanArg::PerCriterion => crate::grade::llm::PlanMode::PerCriterion,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -42,6 +42,14 @@ pub struct GraderFile {
     pub max_retries: Option<u32>,
     /// Cap on reply tokens, sent as `max_tokens` (useful for local servers; leave unset for OpenAI reasoning models).
     pub max_output_tokens: Option<u32>,
+    /// The server's context window in tokens, used when the server does not report it.
+    pub context_tokens: Option<u32>,
+    /// `auto` (default), `whole` or `per-criterion`: how a grading is split into requests.
+    pub plan: Option<crate::grade::llm::PlanMode>,
+    /// Seconds with no byte of a reply before the server counts as stalled (default 60).
+    pub stall_secs: Option<u64>,
+    /// Largest reply body accepted, in KiB (default 4096).
+    pub max_reply_kib: Option<usize>,
     /// USD per million input tokens, for the cost line on scorecards.
     pub input_price_per_mtok: Option<f64>,
     /// USD per million output tokens.
@@ -156,28 +164,41 @@ at a local server, or use --grader offline"
         max_retries: file.max_retries.unwrap_or(3),
         ..RetryPolicy::default()
     };
+    let host = crate::llm::host_of(&base_url);
+    let loopback = ["127.0.0.1", "localhost", "[::1]", "0.0.0.0"]
+        .iter()
+        .any(|h| host == *h || host.starts_with(&format!("{h}:")));
+    let timeout_secs = flags.timeout.or(file.timeout_secs);
     let llm = LlmSettings {
         base_url,
         model: nonempty(flags.model.clone())
             .or_else(|| nonempty(file.model.clone()))
             .unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
         api_key,
-        timeout: std::time::Duration::from_secs(flags.timeout.or(file.timeout_secs).unwrap_or(120)),
+        timeout: std::time::Duration::from_secs(timeout_secs.unwrap_or(120)),
         retry,
+        // A local server usually runs one request at a time: more in flight only queue
+        // there and eat each other's timeouts. Slots the server reports raise it.
         concurrency: flags
             .concurrency
             .map(|c| c as usize)
             .or(file.concurrency)
-            .unwrap_or(4)
+            .unwrap_or(if loopback { 1 } else { 4 })
             .max(1),
         prices,
         max_output_tokens: file.max_output_tokens,
+        context_tokens: flags.context_tokens.or(file.context_tokens),
+        scale_timeout: timeout_secs.is_none(),
+        stall: std::time::Duration::from_secs(file.stall_secs.unwrap_or(60).max(1)),
+        deadline: std::time::Duration::from_secs(600),
+        max_body_bytes: file.max_reply_kib.map_or(4 << 20, |k| k.max(64) << 10),
     };
     Ok(crate::grade::GraderSettings {
         mode,
         llm,
         samples: flags.samples.unwrap_or(1),
         fallback: !flags.no_fallback,
+        plan: flags.plan.map(Into::into).or(file.plan).unwrap_or_default(),
     })
 }
 
@@ -224,6 +245,39 @@ mod tests {
         };
         let err = resolve_grader(&flags, &GraderFile::default(), &env_of(&[])).expect_err("needs a key");
         assert!(err.contains("OPENAI_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn local_servers_get_one_request_at_a_time_a_scaled_timeout_and_the_context_flag() {
+        let flags = GraderArgs {
+            base_url: Some("http://127.0.0.1:8765/v1".into()),
+            context_tokens: Some(4096),
+            ..GraderArgs::default()
+        };
+        let s = resolve_grader(&flags, &GraderFile::default(), &env_of(&[])).expect("resolves");
+        assert_eq!(
+            s.llm.concurrency, 1,
+            "a local server runs one request at a time unless told"
+        );
+        assert_eq!(s.llm.context_tokens, Some(4096));
+        assert!(s.llm.scale_timeout, "no --timeout: the timeout grows with the prompt");
+        let explicit = GraderArgs {
+            timeout: Some(30),
+            concurrency: Some(3),
+            ..flags
+        };
+        let s = resolve_grader(&explicit, &GraderFile::default(), &env_of(&[])).expect("resolves");
+        assert_eq!((s.llm.concurrency, s.llm.scale_timeout), (3, false));
+        let file = GraderFile {
+            context_tokens: Some(8192),
+            plan: Some(crate::grade::llm::PlanMode::PerCriterion),
+            ..GraderFile::default()
+        };
+        let hosted =
+            resolve_grader(&GraderArgs::default(), &file, &env_of(&[("OPENAI_API_KEY", "k")])).expect("resolves");
+        assert_eq!(hosted.llm.concurrency, 4);
+        assert_eq!(hosted.llm.context_tokens, Some(8192));
+        assert_eq!(hosted.plan, crate::grade::llm::PlanMode::PerCriterion);
     }
 
     #[test]

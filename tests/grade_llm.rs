@@ -55,6 +55,9 @@ fn settings(base: &str) -> LlmSettings {
             output_per_mtok: 4.0,
         }),
         max_output_tokens: None,
+        // A hosted-size window: these cases grade in one request.
+        context_tokens: Some(128_000),
+        ..LlmSettings::default()
     }
 }
 
@@ -161,9 +164,18 @@ async fn mount(server: &MockServer, response: ResponseTemplate, times: Option<u6
     mock.with_priority(priority).mount(server).await;
 }
 
-async fn bodies(server: &MockServer) -> Vec<Value> {
+/// The chat requests the server received (the client's context-window probes left out).
+async fn chats(server: &MockServer) -> Vec<Request> {
     let requests: Vec<Request> = server.received_requests().await.unwrap_or_default();
     requests
+        .into_iter()
+        .filter(|r| r.url.path().ends_with("/chat/completions"))
+        .collect()
+}
+
+async fn bodies(server: &MockServer) -> Vec<Value> {
+    chats(server)
+        .await
         .iter()
         .map(|r| serde_json::from_slice(&r.body).expect("json body"))
         .collect()
@@ -234,7 +246,7 @@ async fn success_gives_a_scored_card_with_evidence_usage_cost_and_grader() {
     assert!(system.contains("reference notes") && system.contains("Tenant filter applied at retrieval"));
     let user = body["messages"][1]["content"].as_str().expect("user");
     assert!(user.contains("<<<ANSWER ") && user.contains("<<<END ANSWER "));
-    let requests = server.received_requests().await.unwrap_or_default();
+    let requests = chats(&server).await;
     let auth = requests[0]
         .headers
         .get("authorization")
@@ -549,6 +561,7 @@ async fn a_timeout_is_unscored_with_advice() {
     .await;
     let mut s = settings(&server.uri());
     s.timeout = Duration::from_millis(200);
+    s.scale_timeout = false; // as with --timeout
     let grader = h.grader(s, 1, false);
     let card = h.grade_with(&grader, &answer_text(ANSWER)).await;
     let why = reason(&card);
@@ -704,5 +717,23 @@ async fn an_empty_reply_is_an_error_not_a_panic() {
     assert!(
         error.to_string().contains("unreadable reply") && error.to_string().contains("proxy error"),
         "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_bogus_reply_is_sent_back_only_as_a_bounded_excerpt() {
+    let h = Harness::new();
+    let server = MockServer::start().await;
+    let bogus = format!("{{\"criteria\": \"{}", "nonsense ".repeat(120_000));
+    mount(&server, ok(&bogus), None, 5).await;
+    let card = h.grade(&server, false).await;
+    assert!(reason(&card).contains("invalid"), "{}", reason(&card));
+    let sent = bodies(&server).await;
+    assert_eq!(sent.len(), 2, "one request and one repair");
+    let first = sent[0].to_string().len();
+    let repair = sent[1].to_string().len();
+    assert!(
+        repair < first + 6_000,
+        "the repair carries at most a few KB of the reply: {first} → {repair}"
     );
 }

@@ -36,6 +36,7 @@ fn interviewer(server: &MockServer) -> Interviewer {
         concurrency: 1,
         prices: None,
         max_output_tokens: None,
+        ..LlmSettings::default()
     };
     Interviewer::new(
         question,
@@ -121,4 +122,128 @@ async fn offline_follow_ups_run_out_into_generic_pushes() {
     let (index, spare) = offline.follow_up(count, "").await;
     assert_eq!(index, None);
     assert!(spare.contains("10×"), "{spare}");
+}
+
+/// The interviewer on `chatgpt` against a model that always says `reply`; the server's
+/// window is `ctx` tokens (reported on llama.cpp's /props).
+async fn chatgpt_with(reply: &str, ctx: u32, derive_first: bool) -> (MockServer, Interviewer) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/props"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"default_generation_settings": {"n_ctx": ctx}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(reply)))
+        .mount(&server)
+        .await;
+    let catalog = Catalog::shipped().unwrap();
+    let mut question = catalog.question("chatgpt").unwrap().clone();
+    if derive_first {
+        question.clarifications[0].derive = true;
+    }
+    let settings = LlmSettings {
+        base_url: format!("{}/v1", server.uri()),
+        model: "small".into(),
+        retry: RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        },
+        concurrency: 1,
+        ..LlmSettings::default()
+    };
+    let interviewer = Interviewer::new(
+        Arc::new(question),
+        Persona::Neutral,
+        Some(Arc::new(LlmClient::new(settings).unwrap())),
+    );
+    (server, interviewer)
+}
+
+const PEAK_FACT: &str = "Peak is 2.5x the average, about 23k messages/s.";
+
+#[tokio::test]
+async fn altered_invented_and_recomputed_figures_never_reach_the_candidate() {
+    for bad in [
+        // Altered: ~23k becomes 2300, ~3,000 tokens becomes 30,000.
+        "Peak is about 2300 messages/s and a turn sends ~30,000 tokens.",
+        // Invented.
+        "Assume 64 H100s per region at peak.",
+        // Recomputed from the sheet.
+        "At 23k messages/s and 10 messages a day that is about 24 users per second per shard.",
+        // Third person, about the candidate.
+        "The candidate states that peak is about 23k messages/s.",
+    ] {
+        let (_server, interviewer) = chatgpt_with(bad, 8192, false).await;
+        let reply = interviewer.answer("How many users and messages at peak?").await;
+        assert!(
+            reply.contains(PEAK_FACT),
+            "the sheet's fact verbatim instead of {bad:?}: {reply}"
+        );
+        for wrong in ["2300", "30,000", "64", "24 users", "The candidate"] {
+            assert!(!reply.contains(wrong), "{wrong} reached the candidate: {reply}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_faithful_reply_is_shown_as_the_model_said_it() {
+    let (_server, interviewer) = chatgpt_with("Peak is about 23k messages/s, 2.5x the average.", 8192, false).await;
+    let reply = interviewer.answer("What's the peak message rate?").await;
+    assert_eq!(reply, "Peak is about 23k messages/s, 2.5x the average.");
+}
+
+#[tokio::test]
+async fn a_figure_to_derive_is_asked_back_first_and_given_when_pressed() {
+    let (server, interviewer) = chatgpt_with("Peak is about 23k messages/s.", 8192, true).await;
+    let first = interviewer.answer("How many users and messages?").await;
+    assert!(first.starts_with("You tell me"), "{first}");
+    assert!(!first.contains("23k"));
+    let again = interviewer
+        .answer("How many users and messages? I'd like your figure")
+        .await;
+    assert!(again.contains(PEAK_FACT), "{again}");
+    let chats = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/chat/completions"))
+        .count();
+    assert_eq!(chats, 0, "the model is never asked for a figure to derive");
+}
+
+#[tokio::test]
+async fn at_4096_the_candidate_text_is_cut_from_the_middle_and_the_facts_kept_whole() {
+    let (server, interviewer) = chatgpt_with(
+        "You said a queue per region. What if one region loses its GPUs?",
+        4096,
+        false,
+    )
+    .await;
+    let written = format!(
+        "OPENING we shard by user. {} CLOSING a queue per region.",
+        "We stream tokens over SSE and keep history in a document store. ".repeat(800)
+    );
+    let (_, push) = interviewer.follow_up(0, &written).await;
+    assert!(push.starts_with("You said a queue per region"), "{push}");
+    let requests = server.received_requests().await.unwrap();
+    let chat = requests
+        .iter()
+        .find(|r| r.url.path().ends_with("/chat/completions"))
+        .expect("a chat request");
+    let body: Value = serde_json::from_slice(&chat.body).unwrap();
+    let system = body["messages"][0]["content"].as_str().unwrap();
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    assert!(
+        system.contains("about 23k messages/s") && system.contains("~3,000 tokens"),
+        "facts intact"
+    );
+    assert!(user.contains("OPENING") && user.contains("CLOSING") && user.contains("characters cut"));
+    assert!(
+        body["max_tokens"].as_u64().is_some_and(|m| m >= 200),
+        "room for the reply: {body}"
+    );
+    assert!(sdcoach::llm::budget::estimate_tokens(&format!("{system}{user}")) < 4096);
 }

@@ -12,7 +12,7 @@ use crate::cli::ReviewArgs;
 use crate::config::{Config, resolve_grader};
 use crate::error::usage;
 use crate::exit_codes;
-use crate::grade::{GradeRequest, GraderMode, Scorecard, grader_from_settings};
+use crate::grade::{GradeRequest, GraderMode, Scorecard};
 use crate::report::{OutputFormat, render};
 use crate::store::{FORMAT_VERSION, QuestionInfo, Record, RecordKind, Store, new_id, utc_now};
 use crate::text::{clean, clean_line};
@@ -58,7 +58,26 @@ pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<Ex
 
     let answers = read_answers(&args.files, format)?;
     let _log = crate::logging::init(&config.paths.log_dir(), verbose);
-    let grader = grader_from_settings(&settings).map_err(|e| usage(e.to_string()))?;
+    // On a terminal, each request of a grading split per criterion shows as it finishes,
+    // with the elapsed time: a small local model takes minutes per request.
+    let line: Option<crate::grade::llm::ProgressFn> = (progress && answers.len() == 1).then(|| {
+        std::sync::Arc::new(|event: crate::grade::llm::Progress| {
+            if let crate::grade::llm::Progress::Finished {
+                criterion: Some(id),
+                done,
+                total,
+                elapsed,
+            } = event
+            {
+                eprint!(
+                    "\r\x1b[2Kgraded {done}/{total} criteria ({id}), {} s",
+                    elapsed.as_secs()
+                );
+                let _ = std::io::stderr().flush();
+            }
+        }) as crate::grade::llm::ProgressFn
+    });
+    let grader = crate::grade::grader_with_progress(&settings, line).map_err(|e| usage(e.to_string()))?;
     tracing::info!(grader = %grader.info().label, files = answers.len(), "review");
 
     let requests: Vec<GradeRequest> = answers

@@ -2,28 +2,60 @@
 //! reply, repairs it once, and falls back to the offline grader (labelled) or returns
 //! an unscored card with the reason. Text in the answer that addresses the grader is
 //! flagged and removed before the model sees it.
+//!
+//! Each grading is planned to fit the server's context window (`plan`): one request
+//! for the whole rubric, or one per criterion run concurrently and merged into one
+//! card with the same checks. When the server's error reveals a smaller window than
+//! assumed, the grading is planned again within it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Instant;
 
+use futures::StreamExt;
 use futures::future::BoxFuture;
 
 use super::injection;
 use super::offline::{self, OfflineGrader};
+use super::plan::{self, Job};
 use super::prompt;
 use super::scorecard::{CriterionScore, GraderInfo, Spread, Status, UsageInfo, Warning, WarningKind};
 use super::sentences;
 use super::validate::{self, ValidReply};
 use super::{GradeRequest, Grader, Scorecard, mistakes};
 use crate::answer::Transcript;
-use crate::llm::{LlmClient, LlmError, Reply, ResponseFormat, Usage};
+use crate::llm::{LlmClient, LlmError, Reply, ResponseFormat, Usage, WindowSource};
+
+pub use super::plan::PlanMode;
+
+/// What the grader is doing, for a progress line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// The grading was planned: this many requests, and why it was split, if it was.
+    Planned { requests: usize, note: Option<String> },
+    /// A request started: the criterion it grades (`None` for the whole rubric).
+    Started { criterion: Option<String> },
+    /// A request finished; `done` of `total` are finished.
+    Finished {
+        criterion: Option<String>,
+        done: usize,
+        total: usize,
+        elapsed: std::time::Duration,
+    },
+}
+
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 pub struct LlmGrader {
     client: Arc<LlmClient>,
     samples: u32,
     fallback: bool,
+    plan: PlanMode,
+    progress: Option<ProgressFn>,
     /// Set once a server refuses `json_schema`; later gradings go straight to `json_object`.
     schema_refused: AtomicBool,
+    /// Set once a request planned for the current window was served.
+    window_confirmed: AtomicBool,
 }
 
 impl LlmGrader {
@@ -32,7 +64,27 @@ impl LlmGrader {
             client,
             samples: samples.max(1),
             fallback,
+            plan: PlanMode::default(),
+            progress: None,
             schema_refused: AtomicBool::new(false),
+            window_confirmed: AtomicBool::new(false),
+        }
+    }
+
+    pub fn with_plan(mut self, plan: PlanMode) -> LlmGrader {
+        self.plan = plan;
+        self
+    }
+
+    /// Reports each planned, started and finished request to `progress`.
+    pub fn with_progress(mut self, progress: ProgressFn) -> LlmGrader {
+        self.progress = Some(progress);
+        self
+    }
+
+    fn report(&self, event: Progress) {
+        if let Some(progress) = &self.progress {
+            progress(event);
         }
     }
 }
@@ -47,13 +99,53 @@ impl Grader for LlmGrader {
     }
 }
 
-/// What one grading (one sample) produced, including what it cost when it failed.
+/// What one grading (one sample) or one request of it produced, including what it
+/// cost when it failed.
 struct Attempt {
     outcome: Result<ValidReply, String>,
     usage: Option<Usage>,
     requests: u32,
     warnings: Vec<Warning>,
     model: Option<String>,
+    /// The failure was the request not fitting the context.
+    context_failure: bool,
+    /// The server did not answer in time (or at all): the grading's other requests
+    /// would only queue behind it.
+    server_stuck: bool,
+}
+
+impl Attempt {
+    fn new() -> Attempt {
+        Attempt {
+            outcome: Err(String::new()),
+            usage: None,
+            requests: 0,
+            warnings: Vec::new(),
+            model: None,
+            context_failure: false,
+            server_stuck: false,
+        }
+    }
+
+    fn warn(&mut self, warning: Warning) {
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
+    }
+
+    /// Adds what a request of this attempt cost and said.
+    fn absorb(&mut self, part: &Attempt) {
+        self.requests += part.requests;
+        if let Some(u) = part.usage {
+            self.usage.get_or_insert_with(Usage::default).add(u);
+        }
+        for w in &part.warnings {
+            self.warn(w.clone());
+        }
+        if self.model.is_none() {
+            self.model.clone_from(&part.model);
+        }
+    }
 }
 
 impl LlmGrader {
@@ -83,6 +175,7 @@ impl LlmGrader {
                 usage.prompt_tokens += u.prompt_tokens;
                 usage.completion_tokens += u.completion_tokens;
                 usage.total_tokens += u.total_tokens;
+                usage.cached_prompt_tokens += u.cached_prompt_tokens;
             }
             for w in attempt.warnings {
                 if !warnings.contains(&w) {
@@ -96,6 +189,8 @@ impl LlmGrader {
             }
         }
         if let Some(prices) = self.client.settings().prices.filter(|_| usage_known) {
+            // Cached prompt tokens are billed too (at a discount that varies by provider), so
+            // the full input price gives an upper bound.
             usage.cost_usd = Some(
                 usage.prompt_tokens as f64 / 1e6 * prices.input_per_mtok
                     + usage.completion_tokens as f64 / 1e6 * prices.output_per_mtok,
@@ -238,27 +333,161 @@ impl LlmGrader {
         card
     }
 
+    /// One grading: planned within the server's window, its requests run (at most as
+    /// many at once as the server takes), merged; planned again when a request turns
+    /// out not to fit.
     async fn grade_once(&self, request: &GradeRequest<'_>, clean: &Transcript) -> Attempt {
-        let rubric = &request.rubric.rubric;
-        let schema = prompt::reply_schema(rubric);
         let answer = prompt::render_answer(clean);
-        let mut attempt = Attempt {
-            outcome: Err(String::new()),
-            usage: None,
-            requests: 0,
-            warnings: Vec::new(),
-            model: None,
-        };
+        let mut attempt = Attempt::new();
+        let mut replans = 0;
+        loop {
+            let window = self.client.context_window().await;
+            let as_object = self.schema_refused.load(Ordering::Relaxed);
+            let planned = {
+                let schema_of = |r: &crate::rubric::Rubric| prompt::reply_schema(r);
+                let schema_fn: Option<&dyn Fn(&crate::rubric::Rubric) -> serde_json::Value> =
+                    if as_object { Some(&schema_of) } else { None };
+                plan::plan(request, clean, &window, self.plan, schema_fn, self.client.host())
+            };
+            let planned = match planned {
+                Ok(p) => p,
+                Err(error) => {
+                    tracing::warn!(%error, "the grading does not fit the server's context");
+                    attempt.outcome = Err(error.to_string());
+                    attempt.context_failure = true;
+                    return attempt;
+                }
+            };
+            tracing::info!(
+                requests = planned.jobs.len(),
+                prompt_estimate = planned.prompt_tokens(),
+                window = window.tokens,
+                "grading planned"
+            );
+            // Only the plan that ran is described.
+            attempt.warnings.retain(|w| w.kind != WarningKind::PerCriterion);
+            if let Some(note) = &planned.note {
+                attempt.warn(Warning::new(WarningKind::PerCriterion, note.clone()));
+            }
+            self.report(Progress::Planned {
+                requests: planned.jobs.len(),
+                note: planned.note.clone(),
+            });
+            let slots = self.client.server_slots().await;
+            let parallel = slots.map_or(self.client.settings().concurrency, |s| {
+                s.min(self.client.settings().concurrency)
+            });
+            let total = planned.jobs.len();
+            let done = AtomicUsize::new(0);
+            let started = Instant::now();
+            let stuck = AtomicBool::new(false);
+            // While the window is only assumed and no request has been served, one goes
+            // first alone: if the assumption was too large, one request is refused, not a batch.
+            let confirmed = window.source != WindowSource::Default || self.window_confirmed.load(Ordering::Relaxed);
+            let mut parts: Vec<Attempt> = Vec::with_capacity(total);
+            let mut next = 0;
+            if !confirmed && total > 1 {
+                let first = self
+                    .run_reported(&planned.jobs[0], &answer, &done, total, started, &stuck)
+                    .await;
+                let failed_on_context = first.context_failure;
+                parts.push(first);
+                next = 1;
+                if failed_on_context {
+                    // Re-plan at once: the other requests were planned for the same wrong window.
+                    next = total;
+                }
+            }
+            let rest: Vec<Attempt> = futures::stream::iter(next..total)
+                .map(|i| self.run_reported(&planned.jobs[i], &answer, &done, total, started, &stuck))
+                .buffered(parallel.max(1))
+                .collect()
+                .await;
+            parts.extend(rest);
+            if parts.iter().any(|p| p.outcome.is_ok()) {
+                self.window_confirmed.store(true, Ordering::Relaxed);
+            }
+            for part in &parts {
+                attempt.absorb(part);
+            }
+            let learnt = self.client.context_window().await.tokens < window.tokens;
+            let refused_now = !as_object && self.schema_refused.load(Ordering::Relaxed);
+            if parts.iter().any(|p| p.context_failure) && (learnt || refused_now) && replans < 2 {
+                replans += 1;
+                let tokens = self.client.context_window().await.tokens;
+                tracing::info!(
+                    window = tokens,
+                    "planning the grading again within the window the server named"
+                );
+                continue;
+            }
+            if parts.len() < total {
+                // Stopped early on a context failure that taught nothing: report it.
+                attempt.outcome = Err(parts
+                    .into_iter()
+                    .find_map(|p| p.outcome.err())
+                    .unwrap_or_else(|| "the request did not fit the server's context".into()));
+                return attempt;
+            }
+            attempt.outcome = merge(&planned, parts);
+            attempt.context_failure = false;
+            return attempt;
+        }
+    }
 
+    async fn run_reported(
+        &self,
+        job: &Job,
+        answer: &str,
+        done: &AtomicUsize,
+        total: usize,
+        started: Instant,
+        stuck: &AtomicBool,
+    ) -> Attempt {
+        if stuck.load(Ordering::Relaxed) {
+            let mut skipped = Attempt::new();
+            skipped.outcome = Err("not sent: the server did not answer an earlier request of this grading".into());
+            return skipped;
+        }
+        self.report(Progress::Started {
+            criterion: job.criterion.clone(),
+        });
+        let part = self.run_job(job, answer).await;
+        if part.server_stuck {
+            stuck.store(true, Ordering::Relaxed);
+        }
+        self.report(Progress::Finished {
+            criterion: job.criterion.clone(),
+            done: done.fetch_add(1, Ordering::Relaxed) + 1,
+            total,
+            elapsed: started.elapsed(),
+        });
+        part
+    }
+
+    /// One request of a plan: sent (json_schema, or json_object when the server refuses
+    /// it), checked, repaired once.
+    async fn run_job(&self, job: &Job, answer: &str) -> Attempt {
+        let rubric = &job.rubric.rubric;
+        let schema = prompt::reply_schema(rubric);
+        let mut attempt = Attempt::new();
         let mut as_object = self.schema_refused.load(Ordering::Relaxed);
-        let mut messages = prompt::messages(request, clean, as_object.then_some(&schema));
-        let mut reply = self.call(&mut attempt, &messages, format_for(as_object, &schema)).await;
+        let mut messages = job.messages.clone();
+        let mut reply = self
+            .call(
+                &mut attempt,
+                &messages,
+                format_for(as_object, &schema),
+                job.reply_tokens,
+            )
+            .await;
         if !as_object
             && let Err(error) = &reply
             && error.may_reject_format()
+            && !error.is_context()
         {
             self.schema_refused.store(true, Ordering::Relaxed);
-            attempt.warnings.push(Warning::new(
+            attempt.warn(Warning::new(
                 WarningKind::SchemaFallback,
                 match error.status() {
                     Some(status) => format!(
@@ -268,30 +497,46 @@ impl LlmGrader {
                 },
             ));
             as_object = true;
-            messages = prompt::messages(request, clean, Some(&schema));
-            reply = self.call(&mut attempt, &messages, format_for(true, &schema)).await;
+            messages = prompt::with_schema(&job.messages, &schema);
+            reply = self
+                .call(&mut attempt, &messages, format_for(true, &schema), job.reply_tokens)
+                .await;
         }
         let reply = match reply {
             Ok(reply) => reply,
             Err(error) => {
+                attempt.context_failure = error.is_context();
+                attempt.server_stuck = matches!(
+                    error,
+                    LlmError::Timeout { .. } | LlmError::Stalled { .. } | LlmError::Connect { .. }
+                );
                 attempt.outcome = Err(error.to_string());
                 return attempt;
             }
         };
-        let errors = match validate::validate(&reply.text, rubric, &answer) {
+        let errors = match validate::validate(&reply.text, rubric, answer) {
             Ok(valid) => {
                 attempt.outcome = Ok(valid);
                 return attempt;
             }
             Err(errors) => errors,
         };
-        tracing::info!(?errors, "invalid grading reply; asking for a repair");
+        tracing::info!(?errors, criterion = ?job.criterion, "invalid grading reply; asking for a repair");
         tracing::debug!(reply = %reply.text, "the invalid reply");
-        let repair = prompt::repair(&messages, &reply.text, &errors);
-        match self.call(&mut attempt, &repair, format_for(as_object, &schema)).await {
-            Ok(second) => match validate::validate(&second.text, rubric, &answer) {
+        // The repair carries as much of the invalid reply as the window leaves room for.
+        let window = self.client.context_window().await;
+        let room = window
+            .room_after(crate::llm::budget::estimate_messages(&messages) + 200)
+            .saturating_sub(job.reply_tokens);
+        let excerpt = (room as usize * 3).min(4_000);
+        let repair = prompt::repair(&messages, &reply.text, &errors, excerpt);
+        match self
+            .call(&mut attempt, &repair, format_for(as_object, &schema), job.reply_tokens)
+            .await
+        {
+            Ok(second) => match validate::validate(&second.text, rubric, answer) {
                 Ok(valid) => {
-                    attempt.warnings.push(Warning::new(
+                    attempt.warn(Warning::new(
                         WarningKind::Repaired,
                         format!(
                             "the first reply was invalid ({}); the repaired reply was used",
@@ -308,6 +553,7 @@ impl LlmGrader {
                 }
             },
             Err(error) => {
+                attempt.context_failure = error.is_context();
                 attempt.outcome = Err(format!(
                     "invalid reply ({}), then the repair request failed: {error}",
                     errors.join("; ")
@@ -322,14 +568,18 @@ impl LlmGrader {
         attempt: &mut Attempt,
         messages: &[crate::llm::ChatMessage],
         format: ResponseFormat,
+        reply_tokens: u32,
     ) -> Result<Reply, LlmError> {
-        attempt.requests += 1;
-        let reply = self.client.chat(messages, format).await?;
+        let reply = self.client.chat_within(messages, format, reply_tokens).await;
+        if !matches!(reply, Err(LlmError::TooLong { .. })) {
+            attempt.requests += 1;
+        }
+        let reply = reply?;
         if let Some(u) = reply.usage {
             attempt.usage.get_or_insert_with(Usage::default).add(u);
         }
         if reply.finish_reason.as_deref() == Some("length") {
-            attempt.warnings.push(Warning::new(
+            attempt.warn(Warning::new(
                 WarningKind::Truncated,
                 "the model's reply hit its length limit and may be cut off",
             ));
@@ -337,6 +587,39 @@ impl LlmGrader {
         attempt.model.get_or_insert_with(|| reply.model.clone());
         Ok(reply)
     }
+}
+
+/// One reply for the whole rubric from a plan's parts, in rubric order. A part that
+/// failed fails the grading, naming its criterion.
+fn merge(planned: &plan::Plan, parts: Vec<Attempt>) -> Result<ValidReply, String> {
+    let mut merged = ValidReply {
+        criteria: Vec::new(),
+        quotes_total: 0,
+        dropped: Vec::new(),
+    };
+    if let Some(stuck) = parts.iter().position(|p| p.server_stuck) {
+        let reason = parts[stuck].outcome.clone().err().unwrap_or_default();
+        return Err(match &planned.jobs[stuck].criterion {
+            Some(id) if planned.jobs.len() > 1 => format!("criterion `{id}`: {reason}"),
+            _ => reason,
+        });
+    }
+    for (job, part) in planned.jobs.iter().zip(parts) {
+        match part.outcome {
+            Ok(mut valid) => {
+                merged.criteria.append(&mut valid.criteria);
+                merged.quotes_total += valid.quotes_total;
+                merged.dropped.append(&mut valid.dropped);
+            }
+            Err(reason) => {
+                return Err(match &job.criterion {
+                    Some(id) if planned.jobs.len() > 1 => format!("criterion `{id}`: {reason}"),
+                    _ => reason,
+                });
+            }
+        }
+    }
+    Ok(merged)
 }
 
 fn format_for(as_object: bool, schema: &serde_json::Value) -> ResponseFormat {

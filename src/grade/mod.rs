@@ -97,24 +97,36 @@ pub struct GraderSettings {
     pub samples: u32,
     /// Whether the offline grader stands in when the LLM grader fails.
     pub fallback: bool,
+    /// How an LLM grading is split into requests.
+    pub plan: llm::PlanMode,
 }
 
 /// Builds the grader the settings ask for: the LLM grader (with the offline fallback
 /// unless disabled) or the offline grader.
 pub fn grader_from_settings(settings: &GraderSettings) -> Result<Arc<dyn Grader>, crate::llm::LlmError> {
+    grader_with_progress(settings, None)
+}
+
+/// The same, with the LLM grader reporting each request it plans, starts and finishes.
+pub fn grader_with_progress(
+    settings: &GraderSettings,
+    progress: Option<llm::ProgressFn>,
+) -> Result<Arc<dyn Grader>, crate::llm::LlmError> {
     match settings.mode {
         GraderMode::Offline => Ok(Arc::new(OfflineGrader)),
         GraderMode::Llm | GraderMode::Auto => {
             let client = crate::llm::LlmClient::new(settings.llm.clone())?;
-            Ok(Arc::new(llm::LlmGrader::new(
-                Arc::new(client),
-                settings.samples,
-                settings.fallback,
-            )))
+            let grader =
+                llm::LlmGrader::new(Arc::new(client), settings.samples, settings.fallback).with_plan(settings.plan);
+            Ok(Arc::new(match progress {
+                Some(progress) => grader.with_progress(progress),
+                None => grader,
+            }))
         }
     }
 }
 
 pub mod llm;
+pub mod plan;
 pub mod prompt;
 pub mod validate;

@@ -263,12 +263,19 @@ pub struct Mistake {
     pub detail: String,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageInfo {
     pub requests: u32,
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub total_tokens: u64,
+    /// Prompt tokens the provider served from its prompt cache, when it reports them.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cached_prompt_tokens: u64,
     /// USD, when prices are configured (grader.input_price_per_mtok / output_price_per_mtok).
     pub cost_usd: Option<f64>,
 }
@@ -290,6 +297,8 @@ pub enum WarningKind {
     Truncated,
     /// Some of several samples failed; the rest were used.
     SamplesFailed,
+    /// The grading was split into one request per criterion to fit the server's context.
+    PerCriterion,
     /// The answer had no heading naming a phase and was graded as a whole.
     Unstructured,
     /// The LLM gave a criterion a score above the lowest level with no quote that

@@ -2,6 +2,7 @@
 //! follow-ups. Offline it works from the bank; with an LLM configured, the same calls are
 //! answered by the model, grounded only in those facts.
 
+mod guard;
 mod live;
 mod matching;
 mod offline;

@@ -35,16 +35,87 @@ pub enum LlmError {
     Decode { host: String, detail: String },
     #[error("the reply from {host} had no message text (finish_reason: {finish_reason})")]
     Empty { host: String, finish_reason: String },
+    #[error("{}", too_long(host, *window, *needed))]
+    TooLong { host: String, window: u32, needed: u32 },
+    #[error(
+        "the answer alone is ~{} tokens, longer than {host}'s context of {} tokens: {}",
+        super::budget::thousands(*answer), super::budget::thousands(*window), raise_advice(*needed)
+    )]
+    AnswerTooLong {
+        host: String,
+        window: u32,
+        answer: u32,
+        needed: u32,
+    },
+    #[error("{}", exceeded(host, *limit, *needed))]
+    ContextExceeded {
+        host: String,
+        /// The server's window, when its error named it.
+        limit: Option<u32>,
+        /// What the request needed (estimated), 0 when unknown.
+        needed: u32,
+    },
+    #[error("{host} sent nothing for {} s; the server has stalled (check its log, or raise --timeout)", .after.as_secs())]
+    Stalled { host: String, after: std::time::Duration },
+    #[error("the reply from {host} was larger than {} KiB; a grading reply is a few KiB, so the server is misbehaving", .limit / 1024)]
+    TooLarge { host: String, limit: usize },
+    #[error(
+        "{from} redirected the request to {to}; sdcoach never re-sends an answer to another host: if {to} is the right server, pass it as --base-url"
+    )]
+    Redirected { from: String, to: String },
     #[error("invalid LLM settings: {0}")]
     Settings(String),
     #[error("request to {host} failed: {detail}")]
     Other { host: String, detail: String },
 }
 
+fn raise_advice(at_least: u32) -> String {
+    format!(
+        "raise the server's context to at least {} tokens (Ollama: num_ctx; llama.cpp: --ctx-size; vLLM: --max-model-len; LM Studio: context length) and pass --context-tokens if it cannot be detected",
+        super::budget::thousands(at_least.next_multiple_of(1024))
+    )
+}
+
+fn too_long(host: &str, window: u32, needed: u32) -> String {
+    format!(
+        "the request needs ~{} tokens with room for the reply, but {host}'s context is {} tokens; {}",
+        super::budget::thousands(needed),
+        super::budget::thousands(window),
+        raise_advice(needed)
+    )
+}
+
+fn exceeded(host: &str, limit: Option<u32>, needed: u32) -> String {
+    let limit = limit.map_or_else(
+        || "smaller than the request".to_owned(),
+        |l| format!("{} tokens", super::budget::thousands(l)),
+    );
+    if needed == 0 {
+        format!(
+            "{host} refused the request as longer than its context ({limit}); raise the server's context (Ollama: num_ctx; llama.cpp: --ctx-size; vLLM: --max-model-len)"
+        )
+    } else {
+        format!(
+            "{host} refused the request as longer than its context ({limit}); {}",
+            raise_advice(needed)
+        )
+    }
+}
+
 impl LlmError {
+    /// Whether the request did not fit the server's context (refused by the server, or
+    /// not sent because it could not fit).
+    pub fn is_context(&self) -> bool {
+        matches!(
+            self,
+            LlmError::TooLong { .. } | LlmError::ContextExceeded { .. } | LlmError::AnswerTooLong { .. }
+        )
+    }
+
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
+            LlmError::ContextExceeded { .. } => Some(400),
             LlmError::Unauthorized { status, .. }
             | LlmError::Rejected { status, .. }
             | LlmError::Server { status, .. } => Some(*status),

@@ -3,13 +3,20 @@
 //! `create_byot`), retries with backoff honouring Retry-After, a per-request timeout, a
 //! semaphore bounding concurrent requests, and errors that say what to do. Dropping a
 //! `chat` future cancels its request and frees its slot.
+//!
+//! The client knows the server's context window (`budget`): it asks the server once,
+//! learns the limit from a context-length error, and never sends a request whose prompt
+//! and reply cannot fit.
 
+pub mod budget;
 mod error;
+pub mod redact;
 pub mod transport;
 mod wire;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_openai::Client;
@@ -21,8 +28,12 @@ use async_openai::types::chat::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
+pub use budget::{ContextWindow, WindowSource};
 pub use error::LlmError;
-pub use transport::{HttpFailure, RetryPolicy, Sleeper, TokioSleeper, TransportFailure};
+pub use transport::{BodyFailure, HttpFailure, Limits, RetryPolicy, Sleeper, TokioSleeper, TransportFailure};
+
+/// Reply tokens reserved when a caller does not say how many it needs.
+pub const DEFAULT_REPLY_TOKENS: u32 = 512;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
@@ -80,8 +91,20 @@ pub struct LlmSettings {
     pub concurrency: usize,
     pub prices: Option<Prices>,
     /// Sent as `max_tokens` when set, which llama.cpp, vLLM and Ollama honour; left
-    /// unset by default because OpenAI's reasoning models refuse `max_tokens`.
+    /// unset by default because OpenAI's reasoning models refuse `max_tokens`. On a
+    /// server with a small window the reply is capped to what fits anyway.
     pub max_output_tokens: Option<u32>,
+    /// The context window as configured (`--context-tokens`, `grader.context_tokens`);
+    /// what the server reports wins.
+    pub context_tokens: Option<u32>,
+    /// Lengthen `timeout` with the prompt size (true unless `--timeout` was given).
+    pub scale_timeout: bool,
+    /// No byte of a reply for this long: the server has stalled.
+    pub stall: Duration,
+    /// All attempts of one request, retries and waits included.
+    pub deadline: Duration,
+    /// Reply bodies larger than this are refused (a real grading reply is a few KiB).
+    pub max_body_bytes: usize,
 }
 
 impl Default for LlmSettings {
@@ -95,6 +118,11 @@ impl Default for LlmSettings {
             concurrency: 4,
             prices: None,
             max_output_tokens: None,
+            context_tokens: None,
+            scale_timeout: true,
+            stall: Duration::from_secs(60),
+            deadline: Duration::from_secs(600),
+            max_body_bytes: 4 << 20,
         }
     }
 }
@@ -104,6 +132,16 @@ impl LlmSettings {
     /// which could carry credentials).
     pub fn host(&self) -> String {
         host_of(&self.base_url)
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            timeout: self.timeout,
+            scale_timeout: self.scale_timeout,
+            stall: self.stall,
+            deadline: self.deadline,
+            max_body_bytes: self.max_body_bytes,
+        }
     }
 }
 
@@ -174,6 +212,9 @@ pub struct Usage {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub total_tokens: u64,
+    /// Prompt tokens the provider served from its prompt cache (0 when not reported).
+    #[serde(default)]
+    pub cached_prompt_tokens: u64,
 }
 
 impl Usage {
@@ -181,6 +222,7 @@ impl Usage {
         self.prompt_tokens += other.prompt_tokens;
         self.completion_tokens += other.completion_tokens;
         self.total_tokens += other.total_tokens;
+        self.cached_prompt_tokens += other.cached_prompt_tokens;
     }
 }
 
@@ -197,8 +239,15 @@ pub struct Reply {
 pub struct LlmClient {
     settings: LlmSettings,
     client: Client<OpenAIConfig>,
+    /// For the info endpoints that report the context window.
+    http: reqwest::Client,
     permits: Arc<Semaphore>,
     host: String,
+    /// The window as known now: assumed, reported by the server, or learnt.
+    window: Mutex<ContextWindow>,
+    probed: tokio::sync::OnceCell<()>,
+    /// Requests the server runs at once, when it said (0: unknown).
+    slots: AtomicUsize,
 }
 
 impl fmt::Debug for LlmClient {
@@ -217,23 +266,42 @@ impl LlmClient {
     /// A client whose retry waits go through `sleeper` (tests pass one that records
     /// the delays and returns at once).
     pub fn with_sleeper(settings: LlmSettings, sleeper: Arc<dyn Sleeper>) -> Result<LlmClient, LlmError> {
-        let url = reqwest::Url::parse(&settings.base_url)
-            .map_err(|e| LlmError::Settings(format!("base URL `{}` is not a URL: {e}", settings.base_url)))?;
+        let key = settings.api_key.as_ref().map(Secret::expose);
+        let url = reqwest::Url::parse(&settings.base_url).map_err(|e| {
+            LlmError::Settings(format!(
+                "base URL `{}` is not a URL: {e}",
+                redact::scrub(&settings.base_url, key)
+            ))
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(LlmError::Settings(format!(
                 "base URL `{}` must start with http:// or https://",
-                settings.base_url
+                redact::scrub(&settings.base_url, key)
+            )));
+        }
+        if let Some(what) = redact::credential_in_url(&url, key) {
+            return Err(LlmError::Settings(format!(
+                "the base URL for {} contains {what}; a URL is shown and logged, so it must carry no secret: \
+remove it from --base-url / OPENAI_BASE_URL / grader.base_url and put the key in OPENAI_API_KEY (or the variable \
+named by grader.api_key_env)",
+                url.host_str().unwrap_or("the server")
             )));
         }
         if settings.model.trim().is_empty() {
             return Err(LlmError::Settings("the model name is empty; pass --model".into()));
         }
         let http = reqwest::Client::builder()
-            .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            .redirect(transport::redirect_policy())
             .build()
             .map_err(|e| LlmError::Settings(format!("cannot build the HTTP client: {e}")))?;
-        let transport = transport::RetryTransport::new(http, settings.retry.clone(), sleeper);
+        let transport = transport::RetryTransport::new(
+            http.clone(),
+            settings.retry.clone(),
+            settings.limits(),
+            sleeper,
+            settings.api_key.clone(),
+        );
         // Every field is set explicitly, so nothing comes from OPENAI_* variables here.
         let config = OpenAIConfig::new()
             .with_api_base(settings.base_url.trim_end_matches('/'))
@@ -243,11 +311,16 @@ impl LlmClient {
         let client = Client::with_config(config).with_http_service(transport);
         let permits = Arc::new(Semaphore::new(settings.concurrency.max(1)));
         let host = settings.host();
+        let window = Mutex::new(ContextWindow::assumed(settings.context_tokens, &host));
         Ok(LlmClient {
             settings,
             client,
+            http,
             permits,
             host,
+            window,
+            probed: tokio::sync::OnceCell::new(),
+            slots: AtomicUsize::new(0),
         })
     }
 
@@ -259,20 +332,153 @@ impl LlmClient {
         &self.host
     }
 
-    /// One chat completion. Waits for a free slot first (bounded concurrency).
+    /// The server's context window: asked of the server once (its info endpoints),
+    /// else configured, else assumed; lowered whenever a context-length error says so.
+    pub async fn context_window(&self) -> ContextWindow {
+        self.probed.get_or_init(|| self.probe()).await;
+        self.window
+            .lock()
+            .map(|w| w.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Requests the server runs at once, when it said (llama.cpp's slots).
+    pub async fn server_slots(&self) -> Option<usize> {
+        self.probed.get_or_init(|| self.probe()).await;
+        Some(self.slots.load(Ordering::Relaxed)).filter(|n| *n > 0)
+    }
+
+    /// Records a window learnt from the server's own error (only ever lowering it).
+    fn learn(&self, limit: u32) {
+        let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        if limit < window.tokens || window.source != WindowSource::Learnt {
+            tracing::info!(host = %self.host, limit, "learnt the context window from the server's error");
+            *window = ContextWindow {
+                tokens: limit.min(window.tokens),
+                source: WindowSource::Learnt,
+            };
+        }
+    }
+
+    async fn probe(&self) {
+        if self.window.lock().is_ok_and(|w| w.source == WindowSource::Hosted) {
+            return;
+        }
+        let base = self.settings.base_url.trim_end_matches('/').to_owned();
+        let root = base.strip_suffix("/v1").unwrap_or(&base).to_owned();
+        let model = self.settings.model.clone();
+        let get = |url: String, label: &'static str| async move { (label, self.info(self.http.get(url)).await) };
+        let (models, props, show, lm_studio) = futures::join!(
+            get(format!("{base}/models"), "/v1/models"),
+            get(format!("{root}/props"), "/props"),
+            async {
+                let request = self
+                    .http
+                    .post(format!("{root}/api/show"))
+                    .json(&serde_json::json!({ "model": model }));
+                ("/api/show", self.info(request).await)
+            },
+            get(
+                format!("{root}/api/v0/models/{}", self.settings.model),
+                "LM Studio's /api/v0/models"
+            ),
+        );
+        if let Some(slots) = props.1.as_ref().and_then(budget::reported_slots) {
+            self.slots.store(slots, Ordering::Relaxed);
+        }
+        let reported = [models, props, show, lm_studio].into_iter().find_map(|(label, json)| {
+            json.and_then(|j| budget::reported_window(&j, &model))
+                .map(|n| (label, n))
+        });
+        if let Some((label, tokens)) = reported {
+            tracing::info!(host = %self.host, tokens, endpoint = label, "context window reported by the server");
+            let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
+            if window.source != WindowSource::Learnt {
+                *window = ContextWindow {
+                    tokens,
+                    source: WindowSource::Server(label.to_owned()),
+                };
+            }
+        }
+    }
+
+    /// One info request: a JSON body, or nothing (no such endpoint, slow, not JSON).
+    async fn info(&self, request: reqwest::RequestBuilder) -> Option<serde_json::Value> {
+        let request = match &self.settings.api_key {
+            Some(key) if !key.is_empty() => request.bearer_auth(key.expose()),
+            _ => request,
+        };
+        let response = request.timeout(Duration::from_secs(3)).send().await.ok()?;
+        if !response.status().is_success() || response.content_length().is_some_and(|n| n > 1 << 20) {
+            return None;
+        }
+        let bytes = response.bytes().await.ok()?;
+        if bytes.len() > 1 << 20 {
+            return None;
+        }
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// One chat completion with room for a reply of the default size.
     pub async fn chat(&self, messages: &[ChatMessage], format: ResponseFormat) -> Result<Reply, LlmError> {
+        self.chat_within(messages, format, DEFAULT_REPLY_TOKENS).await
+    }
+
+    /// One chat completion that needs room for `reply_tokens` of reply. Refuses to send a
+    /// prompt that cannot fit the window with that room; on a window that is not a hosted
+    /// API's, caps the reply (`max_tokens`) to what fits. Waits for a free slot first
+    /// (bounded concurrency).
+    pub async fn chat_within(
+        &self,
+        messages: &[ChatMessage],
+        format: ResponseFormat,
+        reply_tokens: u32,
+    ) -> Result<Reply, LlmError> {
+        let window = self.context_window().await;
+        let prompt = budget::estimate_messages(messages);
+        if !window.fits(prompt, reply_tokens) {
+            return Err(LlmError::TooLong {
+                host: self.host.clone(),
+                window: window.tokens,
+                needed: budget::needed(prompt, reply_tokens),
+            });
+        }
+        let max_tokens = if window.caps_replies() {
+            let room = window.room_after(prompt).min(reply_tokens.saturating_mul(2).max(1024));
+            Some(self.settings.max_output_tokens.map_or(room, |cap| cap.min(room)))
+        } else {
+            self.settings.max_output_tokens
+        };
         let _permit = self.permits.acquire().await.map_err(|_| LlmError::Other {
             host: self.host.clone(),
             detail: "the client was shut down".into(),
         })?;
-        let body = self.request_body(messages, &format)?;
-        tracing::debug!(host = %self.host, model = %self.settings.model, messages = messages.len(), "chat request");
-        let completion: wire::Completion = self
-            .client
-            .chat()
-            .create_byot(body)
-            .await
-            .map_err(|e| self.map_error(e))?;
+        let body = self.request_body(messages, &format, max_tokens)?;
+        tracing::debug!(host = %self.host, model = %self.settings.model, messages = messages.len(), prompt_estimate = prompt, ?max_tokens, "chat request");
+        let completion: wire::Completion = match self.client.chat().create_byot(body).await {
+            Ok(completion) => completion,
+            Err(error) => {
+                let error = self.map_error(error);
+                if let LlmError::ContextExceeded {
+                    limit,
+                    needed: requested,
+                    ..
+                } = &error
+                {
+                    let limit =
+                        limit.unwrap_or_else(|| (prompt + max_tokens.unwrap_or(reply_tokens)).saturating_sub(1));
+                    self.learn(limit);
+                    // The server counts its own tokens: trust its figure over the estimate.
+                    let needed = budget::needed(prompt, reply_tokens).max(*requested).max(limit + 1);
+                    return Err(LlmError::ContextExceeded {
+                        host: self.host.clone(),
+                        limit: Some(limit),
+                        needed,
+                    });
+                }
+                return Err(error);
+            }
+        };
         let choice = completion.choices.into_iter().next().unwrap_or_default();
         let finish_reason = choice.finish_reason.clone();
         let message = choice.message.unwrap_or_default();
@@ -283,8 +489,8 @@ impl LlmClient {
             .ok_or_else(|| LlmError::Empty {
                 host: self.host.clone(),
                 finish_reason: match (&message.refusal, &finish_reason) {
-                    (Some(refusal), _) => format!("refused: {refusal}"),
-                    (None, Some(reason)) => reason.clone(),
+                    (Some(refusal), _) => format!("refused: {}", crate::text::truncate(refusal, 200)),
+                    (None, Some(reason)) => crate::text::truncate(reason, 40),
                     (None, None) => "none".into(),
                 },
             })?;
@@ -294,6 +500,7 @@ impl LlmClient {
                 prompt_tokens: prompt,
                 completion_tokens: completion,
                 total_tokens: u.total_tokens.unwrap_or(prompt + completion),
+                cached_prompt_tokens: u.prompt_tokens_details.and_then(|d| d.cached_tokens).unwrap_or(0),
             })
         });
         Ok(Reply {
@@ -304,7 +511,12 @@ impl LlmClient {
         })
     }
 
-    fn request_body(&self, messages: &[ChatMessage], format: &ResponseFormat) -> Result<serde_json::Value, LlmError> {
+    fn request_body(
+        &self,
+        messages: &[ChatMessage],
+        format: &ResponseFormat,
+        max_tokens: Option<u32>,
+    ) -> Result<serde_json::Value, LlmError> {
         let messages = messages
             .iter()
             .map(|m| match m.role {
@@ -330,7 +542,7 @@ impl LlmClient {
             model: self.settings.model.clone(),
             messages,
             response_format,
-            max_tokens: self.settings.max_output_tokens,
+            max_tokens,
             ..Default::default()
         };
         let mut body = serde_json::to_value(&request)
@@ -347,7 +559,26 @@ impl LlmClient {
         let host = self.host.clone();
         match error {
             OpenAIError::Boxed(boxed) => {
+                if let Some(b) = boxed.downcast_ref::<BodyFailure>() {
+                    return match b {
+                        BodyFailure::TimedOut { after } => LlmError::Timeout { host, after: *after },
+                        BodyFailure::Stalled { after } => LlmError::Stalled { host, after: *after },
+                        BodyFailure::TooLarge { limit } => LlmError::TooLarge { host, limit: *limit },
+                        BodyFailure::Redirected { from, to } => LlmError::Redirected {
+                            from: from.clone(),
+                            to: to.clone(),
+                        },
+                    };
+                }
                 if let Some(f) = boxed.downcast_ref::<HttpFailure>() {
+                    if matches!(f.status, 400 | 413 | 422 | 500) && (f.overflow.is_some() || f.context) {
+                        return LlmError::ContextExceeded {
+                            host,
+                            limit: f.overflow.map(|o| o.limit),
+                            needed: f.overflow.and_then(|o| o.requested).unwrap_or(0),
+                        };
+                    }
+                    let gave_up = f.gave_up.as_ref().map_or(String::new(), |why| format!(" ({why})"));
                     return match f.status {
                         401 | 403 => LlmError::Unauthorized { host, status: f.status },
                         404 => LlmError::NotFound {
@@ -357,16 +588,17 @@ impl LlmClient {
                         429 => LlmError::RateLimited {
                             host,
                             attempts: f.attempts,
-                            detail: match f.retry_after {
-                                Some(wait) => format!(" (the server asked to wait {} s)", wait.as_secs_f64()),
-                                None => String::new(),
+                            detail: match (&f.gave_up, f.retry_after) {
+                                (Some(why), _) => format!(" ({why})"),
+                                (None, Some(wait)) => format!(" (the server asked to wait {} s)", wait.as_secs()),
+                                (None, None) => String::new(),
                             },
                         },
                         s if s >= 500 => LlmError::Server {
                             host,
                             status: s,
                             attempts: f.attempts,
-                            detail: f.message.clone(),
+                            detail: format!("{}{gave_up}", f.message),
                         },
                         s => LlmError::Rejected {
                             host,
@@ -386,14 +618,23 @@ impl LlmClient {
             OpenAIError::Reqwest(e) => self.map_reqwest(&e),
             OpenAIError::JSONDeserialize(e, body) => LlmError::Decode {
                 host,
-                detail: format!("{e}; the body starts: {}", crate::text::truncate(&body, 200)),
+                detail: format!(
+                    "{e}; the body starts: {}",
+                    crate::text::truncate(
+                        &redact::scrub(&body, self.settings.api_key.as_ref().map(Secret::expose)),
+                        200
+                    )
+                ),
             },
             OpenAIError::ApiError(api) => {
                 let status = api.status_code.as_u16();
                 LlmError::Rejected {
                     host,
                     status,
-                    detail: api.api_error.message,
+                    detail: redact::scrub(
+                        &api.api_error.message,
+                        self.settings.api_key.as_ref().map(Secret::expose),
+                    ),
                 }
             }
             other => LlmError::Other {
@@ -458,6 +699,7 @@ mod tests {
                 &ResponseFormat::JsonObject {
                     schema: Some(schema.clone()),
                 },
+                None,
             )
             .expect("body");
         assert_eq!(body["response_format"]["type"], "json_object");

@@ -1,7 +1,14 @@
 //! The HTTP layer under async-openai: sends each request, retries 429 and 5xx answers
 //! and refused connections with exponential backoff (honouring `Retry-After` and
-//! `retry-after-ms`), and turns every non-success answer into an `HttpFailure` that
-//! keeps the status, the body and the attempt count, so errors can say what happened.
+//! `retry-after-ms`, clamped), and turns every non-success answer into an `HttpFailure`
+//! that keeps the status, the scrubbed message and the attempt count, so errors can say
+//! what happened.
+//!
+//! It survives any server: reply bodies are read with a size cap and a stall timeout and
+//! handed to async-openai already complete; a slow 5xx is retried at most once; retries
+//! stop at an overall deadline per request; a redirect to another host is never followed
+//! (the prompt carries the answer and the private reference notes); error text is
+//! scrubbed of anything that looks like the key before it goes anywhere.
 //!
 //! It is installed with `Client::with_http_service`, replacing async-openai's built-in
 //! retry layer, whose delays cannot be injected and which drops the status of error
@@ -39,6 +46,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// A `Retry-After` longer than this is not waited for: the call fails at once.
     pub max_retry_after: Duration,
+    /// A 5xx that took longer than this to arrive is retried at most once: a gateway
+    /// that times out after 100 s would otherwise hold a grading for many minutes.
+    pub slow_failure: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -48,7 +58,54 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            slow_failure: Duration::from_secs(20),
         }
+    }
+}
+
+/// Bounds on one request, whatever the server does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Per attempt, from sending the request to the last byte of the reply.
+    pub timeout: Duration,
+    /// Lengthen `timeout` with the prompt and reply size (when the user did not set it):
+    /// a small local model on two cores needs minutes for a long prompt.
+    pub scale_timeout: bool,
+    /// No byte of the reply body for this long: the server has stalled.
+    pub stall: Duration,
+    /// All attempts of one request, retries and waits included.
+    pub deadline: Duration,
+    /// Reply bodies (success or error) larger than this are refused.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(120),
+            scale_timeout: true,
+            stall: Duration::from_secs(60),
+            deadline: Duration::from_secs(600),
+            max_body_bytes: 4 << 20,
+        }
+    }
+}
+
+impl Limits {
+    /// The timeout for one attempt whose body is `body`: the configured one, lengthened
+    /// (when allowed) by 1 s per 40 prompt tokens and 1 s per 8 reply tokens — about the
+    /// speed of a 1.5B model on two CPU cores.
+    pub fn timeout_for(&self, body: Option<&[u8]>) -> Duration {
+        if !self.scale_timeout {
+            return self.timeout;
+        }
+        let Some(body) = body else { return self.timeout };
+        let prompt_tokens = (body.len() / 4) as u64;
+        let reply_tokens = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v.get("max_tokens").and_then(serde_json::Value::as_u64))
+            .unwrap_or(0);
+        self.timeout + Duration::from_secs(prompt_tokens / 40 + reply_tokens / 8)
     }
 }
 
@@ -56,10 +113,17 @@ impl Default for RetryPolicy {
 #[derive(Debug, Clone)]
 pub struct HttpFailure {
     pub status: u16,
-    /// The server's error message (from a JSON error body when there is one), cut short.
+    /// The server's error message (from a JSON error body when there is one), scrubbed
+    /// of credentials and cut short.
     pub message: String,
     pub retry_after: Option<Duration>,
     pub attempts: u32,
+    /// The context window, when the error says the request did not fit it.
+    pub overflow: Option<super::budget::Overflow>,
+    /// The error is about the context even if it names no number.
+    pub context: bool,
+    /// Why retrying stopped early, when it did.
+    pub gave_up: Option<String>,
 }
 
 impl fmt::Display for HttpFailure {
@@ -93,6 +157,32 @@ impl std::error::Error for TransportFailure {
     }
 }
 
+/// The server answered, but not in a form that may be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyFailure {
+    /// The reply was larger than the cap.
+    TooLarge { limit: usize },
+    /// No byte arrived for this long.
+    Stalled { after: Duration },
+    /// The attempt's timeout passed while the body was arriving.
+    TimedOut { after: Duration },
+    /// The server redirected to another host; nothing was sent there.
+    Redirected { from: String, to: String },
+}
+
+impl fmt::Display for BodyFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyFailure::TooLarge { limit } => write!(f, "the reply was larger than {} KiB", limit / 1024),
+            BodyFailure::Stalled { after } => write!(f, "the server sent nothing for {} s", after.as_secs()),
+            BodyFailure::TimedOut { after } => write!(f, "no complete reply within {} s", after.as_secs()),
+            BodyFailure::Redirected { from, to } => write!(f, "{from} redirected to {to}"),
+        }
+    }
+}
+
+impl std::error::Error for BodyFailure {}
+
 #[derive(Clone)]
 pub struct RetryTransport {
     inner: Arc<Inner>,
@@ -101,15 +191,46 @@ pub struct RetryTransport {
 struct Inner {
     http: reqwest::Client,
     policy: RetryPolicy,
+    limits: Limits,
     sleeper: Arc<dyn Sleeper>,
+    key: Option<super::Secret>,
 }
 
 impl RetryTransport {
-    pub fn new(http: reqwest::Client, policy: RetryPolicy, sleeper: Arc<dyn Sleeper>) -> RetryTransport {
+    pub fn new(
+        http: reqwest::Client,
+        policy: RetryPolicy,
+        limits: Limits,
+        sleeper: Arc<dyn Sleeper>,
+        key: Option<super::Secret>,
+    ) -> RetryTransport {
         RetryTransport {
-            inner: Arc::new(Inner { http, policy, sleeper }),
+            inner: Arc::new(Inner {
+                http,
+                policy,
+                limits,
+                sleeper,
+                key,
+            }),
         }
     }
+}
+
+/// The redirect policy for API requests: same host and port only (a POST re-sent to
+/// another host would carry the answer, the rubric and the private reference notes there).
+pub fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_host = attempt.previous().last().is_some_and(|previous| {
+            previous.host_str() == attempt.url().host_str()
+                && previous.port_or_known_default() == attempt.url().port_or_known_default()
+                && previous.scheme() == attempt.url().scheme()
+        });
+        if same_host && attempt.previous().len() <= 3 {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 impl tower::Service<HttpRequestFactory> for RetryTransport {
@@ -127,51 +248,169 @@ impl tower::Service<HttpRequestFactory> for RetryTransport {
     }
 }
 
+fn boxed(error: impl std::error::Error + Send + Sync + 'static) -> OpenAIError {
+    OpenAIError::Boxed(Box::new(error))
+}
+
 async fn send(inner: &Inner, factory: HttpRequestFactory) -> Result<reqwest::Response, OpenAIError> {
     let policy = &inner.policy;
+    let started = std::time::Instant::now();
+    // Waits are added by hand so an injected sleeper that returns at once still counts them.
+    let mut waited = Duration::ZERO;
     let mut attempt: u32 = 0;
+    let key = inner.key.as_ref().map(super::Secret::expose);
     loop {
         attempt += 1;
-        let request = factory.build().await?;
+        let mut request = factory.build().await?;
+        let timeout = inner
+            .limits
+            .timeout_for(request.body().and_then(reqwest::Body::as_bytes));
+        *request.timeout_mut() = Some(timeout);
+        let deadline = inner.limits.deadline.max(timeout + Duration::from_secs(30));
         let url = request.url().clone();
+        let sent_at = std::time::Instant::now();
         match inner.http.execute(request).await {
-            Ok(response) if response.status().is_success() => return Ok(response),
+            Ok(response) if response.status().is_redirection() => {
+                let to = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|l| url.join(l).ok())
+                    .map_or_else(|| "an unnamed location".to_owned(), |u| super::host_of(u.as_str()));
+                return Err(boxed(BodyFailure::Redirected {
+                    from: super::host_of(url.as_str()),
+                    to,
+                }));
+            }
+            Ok(response) if response.status().is_success() => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = read_capped(response, &inner.limits, timeout.saturating_sub(sent_at.elapsed())).await?;
+                let mut rebuilt = http::Response::new(body);
+                *rebuilt.status_mut() = status;
+                *rebuilt.headers_mut() = headers;
+                return Ok(reqwest::Response::from(rebuilt));
+            }
             Ok(response) => {
                 let status = response.status().as_u16();
                 let retry_after = retry_after(response.headers());
-                let body = response.text().await.unwrap_or_default();
-                let message = error_message(&body);
-                let failure = HttpFailure {
+                let error_limits = Limits {
+                    max_body_bytes: inner.limits.max_body_bytes.min(64 << 10),
+                    ..inner.limits.clone()
+                };
+                let body = match read_capped(response, &error_limits, timeout.saturating_sub(sent_at.elapsed())).await {
+                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(_) => String::from("(an error body too large or too slow to read)"),
+                };
+                let took = sent_at.elapsed();
+                let mut failure = HttpFailure {
                     status,
-                    message,
+                    message: error_message(&super::redact::scrub(&body, key)),
                     retry_after,
                     attempts: attempt,
+                    overflow: super::budget::context_overflow(&body),
+                    context: super::budget::mentions_context(&body),
+                    gave_up: None,
                 };
                 let retryable = (status == 429 && !body.contains("insufficient_quota"))
-                    || (status >= 500 && !rejects_response_format(&body));
+                    || (status >= 500 && !rejects_response_format(&body) && !failure.context);
                 if !retryable || attempt > policy.max_retries {
-                    return Err(OpenAIError::Boxed(Box::new(failure)));
+                    return Err(boxed(failure));
+                }
+                if status >= 500 && took > policy.slow_failure && attempt >= 2 {
+                    failure.gave_up = Some(format!(
+                        "each failure took {} s, so it was not retried again",
+                        took.as_secs()
+                    ));
+                    return Err(boxed(failure));
                 }
                 let delay = match retry_after {
-                    Some(wait) if wait > policy.max_retry_after => return Err(OpenAIError::Boxed(Box::new(failure))),
+                    Some(wait) if wait > policy.max_retry_after => {
+                        failure.gave_up = Some(format!(
+                            "the server asked to wait {}, longer than {} s",
+                            shown_wait(wait),
+                            policy.max_retry_after.as_secs()
+                        ));
+                        return Err(boxed(failure));
+                    }
                     Some(wait) => wait,
                     None => backoff(policy, attempt),
                 };
-                tracing::warn!(status, attempt, delay_ms = delay.as_millis() as u64, %url, "retrying");
+                if started.elapsed() + waited + delay > deadline {
+                    failure.gave_up = Some(format!("the {} s deadline for this request passed", deadline.as_secs()));
+                    return Err(boxed(failure));
+                }
+                tracing::warn!(status, attempt, delay_ms = delay.as_millis() as u64, host = %super::host_of(url.as_str()), "retrying");
                 inner.sleeper.sleep(delay).await;
+                waited += delay;
             }
             Err(error) if error.is_connect() && attempt <= policy.max_retries => {
                 let delay = backoff(policy, attempt);
-                tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, %url, "connection failed, retrying: {error}");
+                if started.elapsed() + waited + delay > deadline {
+                    return Err(boxed(TransportFailure {
+                        source: error,
+                        attempts: attempt,
+                    }));
+                }
+                tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, host = %super::host_of(url.as_str()), "connection failed, retrying");
                 inner.sleeper.sleep(delay).await;
+                waited += delay;
             }
             Err(error) => {
-                return Err(OpenAIError::Boxed(Box::new(TransportFailure {
+                return Err(boxed(TransportFailure {
                     source: error,
                     attempts: attempt,
-                })));
+                }));
             }
         }
+    }
+}
+
+/// Reads a body chunk by chunk: at most `limits.max_body_bytes`, failing when no chunk
+/// arrives within `limits.stall` or the attempt's time runs out.
+async fn read_capped(mut response: reqwest::Response, limits: &Limits, left: Duration) -> Result<Vec<u8>, OpenAIError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > limits.max_body_bytes as u64)
+    {
+        return Err(boxed(BodyFailure::TooLarge {
+            limit: limits.max_body_bytes,
+        }));
+    }
+    let give_up = tokio::time::Instant::now() + left;
+    let mut body = Vec::new();
+    loop {
+        let wait = limits
+            .stall
+            .min(give_up.saturating_duration_since(tokio::time::Instant::now()));
+        let chunk = match tokio::time::timeout(wait, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => chunk,
+            Ok(Ok(None)) => return Ok(body),
+            Ok(Err(error)) => {
+                return Err(boxed(TransportFailure {
+                    source: error,
+                    attempts: 1,
+                }));
+            }
+            Err(_) if tokio::time::Instant::now() >= give_up => {
+                return Err(boxed(BodyFailure::TimedOut { after: limits.timeout }));
+            }
+            Err(_) => return Err(boxed(BodyFailure::Stalled { after: limits.stall })),
+        };
+        if body.len() + chunk.len() > limits.max_body_bytes {
+            return Err(boxed(BodyFailure::TooLarge {
+                limit: limits.max_body_bytes,
+            }));
+        }
+        body.extend_from_slice(&chunk);
+    }
+}
+
+fn shown_wait(wait: Duration) -> String {
+    if wait >= MAX_WAIT {
+        "more than a day".into()
+    } else {
+        format!("{} s", wait.as_secs())
     }
 }
 
@@ -194,20 +433,27 @@ fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     capped.mul_f64(factor)
 }
 
-/// `retry-after-ms` (OpenAI) or `Retry-After` in seconds.
+/// Any wait a server asks for is clamped to this before it is compared or shown.
+const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
+/// `retry-after-ms` (OpenAI), or `Retry-After` in seconds or as an HTTP date, clamped
+/// to a day: absurd values (`18446744073709551615`, `1e20`) never overflow.
 pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let read = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let seconds = |s: f64| {
+        (s.is_finite() && s >= 0.0)
+            .then(|| Duration::try_from_secs_f64(s.min(MAX_WAIT.as_secs_f64())).unwrap_or(MAX_WAIT))
     };
-    if let Some(ms) = read("retry-after-ms").filter(|ms| ms.is_finite() && *ms >= 0.0) {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return seconds(ms / 1000.0);
     }
-    read("retry-after")
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+    let value = text("retry-after")?;
+    if let Ok(s) = value.parse::<f64>() {
+        return seconds(s);
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO).min(MAX_WAIT))
 }
 
 /// The human part of an error body: `{"error":{"message":…}}`, `{"error":"…"}`,
@@ -248,7 +494,22 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_millis(250)));
         let mut date = reqwest::header::HeaderMap::new();
         date.insert("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".parse().expect("header"));
-        assert_eq!(retry_after(&date), None);
+        assert_eq!(retry_after(&date), Some(Duration::ZERO), "a date in the past means now");
+        let soon = (chrono::Utc::now() + chrono::Duration::seconds(90)).to_rfc2822();
+        date.insert("retry-after", soon.parse().expect("header"));
+        let wait = retry_after(&date).expect("a date");
+        assert!(
+            wait > Duration::from_secs(80) && wait <= Duration::from_secs(90),
+            "{wait:?}"
+        );
+        for absurd in ["18446744073709551615", "1e20", "inf"] {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert("retry-after", absurd.parse().expect("header"));
+            assert!(retry_after(&h).is_none_or(|w| w <= MAX_WAIT), "{absurd}");
+        }
+        let mut garbage = reqwest::header::HeaderMap::new();
+        garbage.insert("retry-after", "soon".parse().expect("header"));
+        assert_eq!(retry_after(&garbage), None);
     }
 
     #[test]
@@ -263,6 +524,23 @@ mod tests {
             "<html> Internal Error</html>"
         );
         assert_eq!(error_message(""), "(empty body)");
+    }
+
+    #[test]
+    fn the_timeout_grows_with_the_prompt_unless_it_was_set() {
+        let limits = Limits {
+            timeout: Duration::from_secs(120),
+            ..Limits::default()
+        };
+        // 16,000 bytes ≈ 4,000 prompt tokens → +100 s; 400 reply tokens → +50 s.
+        let body = format!("{{\"max_tokens\": 400, \"x\": \"{}\"}}", "a".repeat(16_000 - 28));
+        assert_eq!(body.len(), 16_000);
+        assert_eq!(limits.timeout_for(Some(body.as_bytes())), Duration::from_secs(270));
+        let fixed = Limits {
+            scale_timeout: false,
+            ..limits
+        };
+        assert_eq!(fixed.timeout_for(Some(body.as_bytes())), Duration::from_secs(120));
     }
 
     #[test]

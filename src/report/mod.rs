@@ -65,6 +65,9 @@ pub fn usage_line(u: &crate::grade::scorecard::UsageInfo) -> String {
         u.prompt_tokens,
         u.completion_tokens
     );
+    if u.cached_prompt_tokens > 0 {
+        s.push_str(&format!(", {} prompt tokens cached", u.cached_prompt_tokens));
+    }
     match u.cost_usd {
         Some(cost) => s.push_str(&format!(", ${cost:.4}")),
         None => s.push_str(", cost unknown (set grader.input_price_per_mtok / output_price_per_mtok)"),

@@ -1,6 +1,7 @@
 //! Shared test helpers: the catalog with the fixture bank, and fixture answers.
 #![allow(dead_code)]
 
+pub mod fake_llm;
 pub mod history;
 
 use std::path::{Path, PathBuf};

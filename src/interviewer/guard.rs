@@ -1,0 +1,153 @@
+//! The interviewer model never changes a fact: every figure in its reply must appear in
+//! the text it was given (the question's facts, and for a follow-up what the candidate
+//! wrote), it speaks to the candidate in the second person, and it computes nothing. A
+//! reply that breaks any of these is not shown; the caller answers from the bank instead.
+//!
+//! Figures are compared by value, so "23k", "23,000" and "23 000" are one figure, and
+//! "2.5x" is 2.5: a model that rewrites ~23k as "about 2300" or 3,000 as "30,000", or
+//! derives "24 users", is caught.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\d{1,3}(?:[, ]\d{3})+|\d+(?:\.\d+)?)\s*(k\b|m\b|b\b|thousand|million|billion|bn\b)?")
+        .expect("valid regex")
+});
+
+static THIRD_PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(the candidate|candidate's|the interviewee|the user (asks|asked|wants|is asking|states)|as an ai|i am an ai|language model)\b",
+    )
+    .expect("valid regex")
+});
+
+/// Why a reply may not reach the candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rejection {
+    /// A figure that is in none of the given text.
+    Figure(String),
+    /// Speaks about the candidate instead of to them, or about itself as a model.
+    Voice(String),
+    /// Empty once cleaned.
+    Empty,
+}
+
+/// The numeric values in a text: "23k" → 23000, "1,500" → 1500, "2.5x" → 2.5.
+pub fn figures(text: &str) -> Vec<(String, f64)> {
+    NUMBER
+        .captures_iter(text)
+        .filter_map(|c| {
+            let digits: String = c[1].chars().filter(|ch| ch.is_ascii_digit() || *ch == '.').collect();
+            let value: f64 = digits.parse().ok()?;
+            let scale = match c.get(2).map(|m| m.as_str().to_lowercase()) {
+                Some(s) if s == "k" || s == "thousand" => 1e3,
+                Some(s) if s == "m" || s == "million" => 1e6,
+                Some(s) if s == "b" || s == "bn" || s == "billion" => 1e9,
+                _ => 1.0,
+            };
+            Some((c[0].trim().to_owned(), value * scale))
+        })
+        .collect()
+}
+
+/// Checks a model reply against the text it was given.
+pub fn check(reply: &str, given: &[&str]) -> Result<(), Rejection> {
+    if reply.trim().is_empty() {
+        return Err(Rejection::Empty);
+    }
+    if let Some(m) = THIRD_PERSON.find(reply) {
+        return Err(Rejection::Voice(m.as_str().to_owned()));
+    }
+    let allowed: Vec<f64> = given.iter().flat_map(|t| figures(t)).map(|(_, v)| v).collect();
+    for (shown, value) in figures(reply) {
+        let known = allowed
+            .iter()
+            .any(|a| (a - value).abs() <= f64::EPSILON * a.abs().max(1.0) * 4.0);
+        if !known {
+            return Err(Rejection::Figure(shown));
+        }
+    }
+    Ok(())
+}
+
+/// Model text as one plain paragraph for the terminal: control and escape characters
+/// dropped, whitespace collapsed.
+pub fn plain(reply: &str) -> String {
+    reply
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FACT: &str = "300M weekly actives and 80M daily actives sending about 10 messages a day each, so 800M \
+messages/day. Peak is 2.5x the average, about 23k messages/s.";
+
+    #[test]
+    fn figures_are_read_by_value() {
+        let values: Vec<f64> = figures("about 23k messages/s, 1,500 tok/s, 2.5x, 80M, 99.9%")
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(values, vec![23_000.0, 1_500.0, 2.5, 80_000_000.0, 99.9]);
+    }
+
+    #[test]
+    fn a_reply_that_keeps_the_facts_passes() {
+        assert_eq!(
+            check("Peak is about 23k messages/s, 2.5x the average.", &[FACT]),
+            Ok(())
+        );
+        assert_eq!(check("Plan for 23,000 messages per second at peak.", &[FACT]), Ok(()));
+        assert_eq!(
+            check("I don't have a figure for that; state an assumption.", &[FACT]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn altered_invented_and_computed_figures_are_caught() {
+        assert_eq!(
+            check("Peak is about 2300 messages/s.", &[FACT]),
+            Err(Rejection::Figure("2300".into()))
+        );
+        assert!(matches!(
+            check("A turn sends ~30,000 tokens.", &[FACT]),
+            Err(Rejection::Figure(_))
+        ));
+        assert!(matches!(
+            check("So you need about 24 users per GPU.", &[FACT]),
+            Err(Rejection::Figure(_))
+        ));
+        assert!(matches!(check("Assume 64 GPUs.", &[FACT]), Err(Rejection::Figure(_))));
+    }
+
+    #[test]
+    fn third_person_and_model_talk_are_caught() {
+        assert!(matches!(
+            check("The candidate states that peak is 23k.", &[FACT]),
+            Err(Rejection::Voice(_))
+        ));
+        assert!(matches!(
+            check("As an AI, I cannot say.", &[FACT]),
+            Err(Rejection::Voice(_))
+        ));
+        assert_eq!(check("  ", &[FACT]), Err(Rejection::Empty));
+    }
+
+    #[test]
+    fn plain_drops_escapes() {
+        assert_eq!(
+            plain("Peak\x1b]52;c;ZXZpbA==\x07 is\n23k."),
+            "Peak ]52;c;ZXZpbA== is 23k."
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! Grading within a small context window, against a fake server that enforces one
+//! (4,096 or 8,192 tokens) and answers 400 in llama.cpp's or OpenAI's wording when a
+//! request does not fit: long answers are graded per criterion without a fallback, the
+//! merge keeps every criterion, the window is learnt from the error or read from the
+//! server, and an answer longer than the context gets advice with a number.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use common::fake_llm::{ContextServer, Wording, score_for};
+use common::{QUESTION, answer_text, catalog, transcript};
+use sdcoach::catalog::Catalog;
+use sdcoach::grade::llm::{LlmGrader, PlanMode};
+use sdcoach::grade::scorecard::{GraderKind, Status, WarningKind};
+use sdcoach::grade::{GradeRequest, Grader, Scorecard};
+use sdcoach::llm::{LlmClient, LlmSettings};
+
+/// The 1,019-word fixture answer.
+const LONG: &str = "1-strong.md";
+
+fn settings(uri: &str, context_tokens: Option<u32>) -> LlmSettings {
+    LlmSettings {
+        base_url: format!("{uri}/v1"),
+        model: "fake-small".into(),
+        concurrency: 4,
+        context_tokens,
+        ..LlmSettings::default()
+    }
+}
+
+async fn grade(catalog: &Catalog, settings: LlmSettings, plan: PlanMode, text: &str) -> Scorecard {
+    let client = Arc::new(LlmClient::new(settings).expect("client"));
+    let grader = LlmGrader::new(client, 1, false).with_plan(plan);
+    let question = catalog.question(QUESTION).expect("question");
+    let t = transcript(catalog, text);
+    let request = GradeRequest::from_catalog(catalog, question, &t, "answer.md").expect("request");
+    grader.grade(&request).await
+}
+
+/// About five times the long answer: each phase's text written five times over, as a
+/// candidate who pastes in long notes might.
+fn five_thousand_words() -> String {
+    let long = answer_text(LONG);
+    let mut out = String::new();
+    for section in long.split("\n## ") {
+        let (heading, body) = section.split_once('\n').unwrap_or((section, ""));
+        if heading.starts_with('#') {
+            out.push_str(heading);
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&format!("\n## {heading}\n"));
+        for round in 1..=5 {
+            out.push_str(&format!("Pass {round}. {body}\n"));
+        }
+    }
+    out
+}
+
+fn assert_fully_graded(card: &Scorecard, catalog: &Catalog) {
+    assert_eq!(card.status, Status::Scored, "{card:#?}");
+    assert_eq!(card.grader.kind, GraderKind::Llm, "no fallback: {:#?}", card.warnings);
+    let rubric = &catalog.rubric("mock-interview").expect("rubric").rubric;
+    let ids: Vec<&str> = card.criteria.iter().map(|c| c.id.as_str()).collect();
+    let expected: Vec<&str> = rubric.criteria.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, expected, "every criterion, in rubric order");
+    for c in &card.criteria {
+        assert_eq!(c.score, f64::from(score_for(&c.id)), "{} kept its own score", c.id);
+        assert!(!c.evidence.is_empty(), "{} kept its quote", c.id);
+    }
+    let weights: f64 = card.criteria.iter().map(|c| c.weight).sum();
+    assert!(
+        (weights - 1.0).abs() < 1e-9,
+        "the rubric's weights, not one per request: {weights}"
+    );
+}
+
+#[tokio::test]
+async fn a_thousand_word_answer_at_4096_is_graded_per_criterion_after_learning_the_window() {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(4096, Wording::LlamaCpp).start(false).await;
+    let card = grade(
+        &catalog,
+        settings(&server.uri(), None),
+        PlanMode::Auto,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&card, &catalog);
+    // The first request was planned for the assumed 8,192 window and refused; every
+    // request after the re-plan fitted.
+    assert_eq!(fake.refused.load(Ordering::Relaxed), 1);
+    assert_eq!(fake.graded.load(Ordering::Relaxed), 7);
+    assert!(fake.largest.load(Ordering::Relaxed) < 4096);
+    let note = card
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::PerCriterion)
+        .expect("per-criterion note");
+    assert!(
+        note.message.contains("4,096 tokens (learnt") && note.message.contains("graded per criterion (7 requests)"),
+        "{}",
+        note.message
+    );
+    // Usage counts the refused request and the seven gradings.
+    assert_eq!(card.usage.as_ref().map(|u| u.requests), Some(8));
+}
+
+#[tokio::test]
+async fn a_window_the_server_reports_is_used_from_the_first_request() {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(4096, Wording::LlamaCpp).start(true).await;
+    let card = grade(
+        &catalog,
+        settings(&server.uri(), None),
+        PlanMode::Auto,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&card, &catalog);
+    assert_eq!(
+        fake.refused.load(Ordering::Relaxed),
+        0,
+        "nothing was sent that could not fit"
+    );
+    let note = &card
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::PerCriterion)
+        .expect("note")
+        .message;
+    assert!(note.contains("reported by /props"), "{note}");
+}
+
+#[tokio::test]
+async fn the_repair_of_an_invalid_reply_fits_the_window_too() {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(4096, Wording::LlamaCpp)
+        .with_invalid_first(1)
+        .start(true)
+        .await;
+    let card = grade(
+        &catalog,
+        settings(&server.uri(), None),
+        PlanMode::Auto,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&card, &catalog);
+    assert!(
+        card.warnings.iter().any(|w| w.kind == WarningKind::Repaired),
+        "{:#?}",
+        card.warnings
+    );
+    assert_eq!(fake.refused.load(Ordering::Relaxed), 0);
+    assert_eq!(fake.graded.load(Ordering::Relaxed), 8, "seven gradings and one repair");
+}
+
+#[tokio::test]
+async fn a_thousand_word_answer_at_8192_with_openai_wording() {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(8192, Wording::OpenAi).start(false).await;
+    let card = grade(
+        &catalog,
+        settings(&server.uri(), Some(8192)),
+        PlanMode::Auto,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&card, &catalog);
+    assert_eq!(fake.refused.load(Ordering::Relaxed), 0);
+}
+
+#[tokio::test]
+async fn the_window_is_learnt_from_openai_wording_too() {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(4096, Wording::OpenAi).start(false).await;
+    let card = grade(
+        &catalog,
+        settings(&server.uri(), Some(16_384)),
+        PlanMode::Auto,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&card, &catalog);
+    assert_eq!(fake.refused.load(Ordering::Relaxed), 1);
+}
+
+#[tokio::test]
+async fn a_five_thousand_word_answer_at_8192_is_graded_from_its_phases() {
+    let catalog = catalog();
+    let text = five_thousand_words();
+    let words = text.split_whitespace().count();
+    assert!((4_800..=5_600).contains(&words), "{words} words");
+    let (server, fake) = ContextServer::new(8192, Wording::LlamaCpp).start(true).await;
+    let card = grade(&catalog, settings(&server.uri(), None), PlanMode::Auto, &text).await;
+    assert_fully_graded(&card, &catalog);
+    assert_eq!(fake.refused.load(Ordering::Relaxed), 0);
+    let note = &card
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::PerCriterion)
+        .expect("note")
+        .message;
+    assert!(note.contains("the answer outside its phases"), "{note}");
+}
+
+#[tokio::test]
+async fn an_answer_longer_than_the_context_gets_the_clear_error() {
+    let catalog = catalog();
+    // Five thousand words under no phase heading: no request can carry less than all of it.
+    let text: String = five_thousand_words()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (server, fake) = ContextServer::new(4096, Wording::LlamaCpp).start(true).await;
+    let card = grade(&catalog, settings(&server.uri(), None), PlanMode::Auto, &text).await;
+    let Status::Unscored { reason } = &card.status else {
+        panic!("expected unscored, got {card:#?}")
+    };
+    assert!(
+        reason.contains("the answer alone is ~")
+            && reason.contains("context of 4,096 tokens")
+            && reason.contains("raise the server's context to at least"),
+        "{reason}"
+    );
+    assert!(reason.contains("num_ctx") && reason.contains("--ctx-size"), "{reason}");
+    assert_eq!(
+        fake.graded.load(Ordering::Relaxed) + fake.refused.load(Ordering::Relaxed),
+        0,
+        "nothing sent"
+    );
+}
+
+#[tokio::test]
+async fn per_criterion_can_be_asked_for_and_whole_is_kept_when_it_fits() {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(128_000, Wording::OpenAi).start(false).await;
+    let whole = grade(
+        &catalog,
+        settings(&server.uri(), Some(128_000)),
+        PlanMode::Auto,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&whole, &catalog);
+    assert_eq!(
+        fake.graded.load(Ordering::Relaxed),
+        1,
+        "one request when the rubric fits"
+    );
+    assert!(!whole.warnings.iter().any(|w| w.kind == WarningKind::PerCriterion));
+    let split = grade(
+        &catalog,
+        settings(&server.uri(), Some(128_000)),
+        PlanMode::PerCriterion,
+        &answer_text(LONG),
+    )
+    .await;
+    assert_fully_graded(&split, &catalog);
+    assert_eq!(fake.graded.load(Ordering::Relaxed), 8);
+    // The requests of one per-criterion grading share their whole start (brief, question
+    // and answer), so a provider's prompt cache, or llama.cpp's reuse of the previous
+    // request's prefix, serves it; only the criterion's part after the answer differs.
+    let requests = server.received_requests().await.unwrap_or_default();
+    let prompts: Vec<(String, String)> = requests
+        .iter()
+        .filter(|r| r.url.path().ends_with("/chat/completions"))
+        .skip(1)
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
+            let text = |i: usize| body["messages"][i]["content"].as_str().unwrap_or("").to_owned();
+            (text(0), text(1))
+        })
+        .collect();
+    assert_eq!(prompts.len(), 7);
+    assert!(
+        prompts.iter().all(|(system, _)| *system == prompts[0].0),
+        "one system message"
+    );
+    let end = prompts[0].1.find("<<<END ANSWER").expect("fenced answer");
+    assert!(prompts.iter().all(|(_, user)| user[..end] == prompts[0].1[..end]));
+    assert!(
+        prompts.iter().all(|(_, user)| user[end..].contains("# Rubric")),
+        "the criterion comes after the answer"
+    );
+}

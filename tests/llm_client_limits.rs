@@ -1,0 +1,195 @@
+//! A client that survives any server: absurd Retry-After values, endless or huge
+//! bodies, slow 5xx gateways, cross-host redirects, error bodies that echo the key and
+//! base URLs that carry one. Each case ends in a clear error, never a panic, a hang, an
+//! unbounded read or a leak. Retry waits go through a recording sleeper.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use sdcoach::llm::{ChatMessage, LlmClient, LlmError, LlmSettings, ResponseFormat, RetryPolicy, Secret, Sleeper};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk-live-9f8e7d6c5b4a3210";
+
+#[derive(Default)]
+struct RecordingSleeper(Mutex<Vec<Duration>>);
+
+impl Sleeper for RecordingSleeper {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        self.0.lock().expect("lock").push(duration);
+        Box::pin(async {})
+    }
+}
+
+fn settings(uri: &str) -> LlmSettings {
+    LlmSettings {
+        base_url: format!("{uri}/v1"),
+        model: "m".into(),
+        api_key: Some(Secret::new(KEY)),
+        timeout: Duration::from_secs(10),
+        scale_timeout: false,
+        context_tokens: Some(128_000),
+        ..LlmSettings::default()
+    }
+}
+
+async fn chat(settings: LlmSettings) -> (Result<String, LlmError>, Vec<Duration>) {
+    let sleeper = Arc::new(RecordingSleeper::default());
+    let client = LlmClient::with_sleeper(settings, sleeper.clone()).expect("client");
+    let reply = client
+        .chat(&[ChatMessage::user("hello")], ResponseFormat::Text)
+        .await
+        .map(|r| r.text);
+    let delays = sleeper.0.lock().expect("lock").clone();
+    (reply, delays)
+}
+
+async fn answering(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn chats(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/chat/completions"))
+        .count()
+}
+
+#[tokio::test]
+async fn absurd_retry_after_values_never_panic_or_wait() {
+    for absurd in [
+        "18446744073709551615",
+        "1e20",
+        "-5",
+        "NaN",
+        "Wed, 21 Oct 2099 07:28:00 GMT",
+    ] {
+        let server = answering(ResponseTemplate::new(429).insert_header("retry-after", absurd)).await;
+        let (reply, delays) = chat(settings(&server.uri())).await;
+        let error = reply.expect_err("rate limited");
+        assert!(matches!(error, LlmError::RateLimited { .. }), "{absurd}: {error}");
+        assert!(
+            delays.iter().all(|d| *d <= Duration::from_secs(60)),
+            "{absurd}: {delays:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reply_body_larger_than_the_cap_is_refused() {
+    let huge = format!(
+        "{{\"choices\": [{{\"message\": {{\"content\": \"{}\"}}}}]}}",
+        "x".repeat(3 << 20)
+    );
+    let server = answering(ResponseTemplate::new(200).set_body_raw(huge, "application/json")).await;
+    let mut s = settings(&server.uri());
+    s.max_body_bytes = 1 << 20;
+    let (reply, _) = chat(s).await;
+    let error = reply.expect_err("too large");
+    assert!(matches!(error, LlmError::TooLarge { .. }), "{error}");
+    assert!(error.to_string().contains("larger than 1024 KiB"), "{error}");
+}
+
+#[tokio::test]
+async fn a_huge_error_body_is_read_only_in_part() {
+    let server = answering(ResponseTemplate::new(500).set_body_string("E".repeat(8 << 20))).await;
+    let mut s = settings(&server.uri());
+    s.retry.max_retries = 0;
+    let (reply, _) = chat(s).await;
+    let error = reply.expect_err("server error");
+    assert!(matches!(error, LlmError::Server { .. }), "{error}");
+    assert!(error.to_string().len() < 1_000, "the message is bounded");
+}
+
+#[tokio::test]
+async fn a_slow_5xx_is_retried_at_most_once() {
+    let server = answering(ResponseTemplate::new(504).set_delay(Duration::from_millis(150))).await;
+    let mut s = settings(&server.uri());
+    s.retry = RetryPolicy {
+        max_retries: 8,
+        slow_failure: Duration::from_millis(100),
+        ..RetryPolicy::default()
+    };
+    let (reply, delays) = chat(s).await;
+    let error = reply.expect_err("gateway timeout");
+    assert_eq!(chats(&server).await, 2, "one retry, not eight");
+    assert_eq!(delays.len(), 1);
+    assert!(error.to_string().contains("not retried again"), "{error}");
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_deadline() {
+    let server = answering(ResponseTemplate::new(503).insert_header("retry-after", "20")).await;
+    let mut s = settings(&server.uri());
+    s.retry.max_retries = 8;
+    s.deadline = Duration::from_secs(45);
+    s.timeout = Duration::from_secs(1);
+    let (reply, delays) = chat(s).await;
+    let error = reply.expect_err("unavailable");
+    // 20 s + 20 s of waits fit in 45 s; a third wait would not.
+    assert_eq!(delays, vec![Duration::from_secs(20); 2]);
+    assert!(error.to_string().contains("deadline"), "{error}");
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed() {
+    let elsewhere = answering(ResponseTemplate::new(200).set_body_json(json!({"choices": []}))).await;
+    let server = answering(
+        ResponseTemplate::new(307).insert_header("location", format!("{}/v1/chat/completions", elsewhere.uri())),
+    )
+    .await;
+    let (reply, _) = chat(settings(&server.uri())).await;
+    let error = reply.expect_err("redirected");
+    let shown = error.to_string();
+    let host = |s: &MockServer| s.uri().trim_start_matches("http://").to_owned();
+    assert!(
+        shown.contains(&host(&server)) && shown.contains(&host(&elsewhere)),
+        "{shown}"
+    );
+    assert_eq!(chats(&elsewhere).await, 0, "nothing was sent to the other host");
+}
+
+#[tokio::test]
+async fn an_error_body_that_echoes_the_key_is_scrubbed() {
+    let echo = json!({"error": {"message": format!("bad request; headers were Authorization: Bearer {KEY}, x-api-key: {KEY}")}});
+    let server = answering(ResponseTemplate::new(400).set_body_json(echo)).await;
+    let (reply, _) = chat(settings(&server.uri())).await;
+    let shown = reply.expect_err("rejected").to_string();
+    assert!(!shown.contains("9f8e7d6c5b4a3210"), "{shown}");
+    assert!(shown.contains("bad request"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_base_url_carrying_a_key_is_refused_without_showing_it() {
+    for url in [
+        format!("https://user:{KEY}@api.example.com/v1"),
+        format!("https://api.example.com/v1?api_key={KEY}"),
+        format!("https://api.example.com/{KEY}/v1"),
+    ] {
+        let s = LlmSettings {
+            base_url: url.clone(),
+            ..LlmSettings::default()
+        };
+        let error = LlmClient::new(s).expect_err("refused");
+        let shown = error.to_string();
+        assert!(!shown.contains("9f8e7d6c5b4a3210"), "{shown}");
+        assert!(
+            shown.contains("api.example.com") && shown.contains("OPENAI_API_KEY"),
+            "{shown}"
+        );
+    }
+}
