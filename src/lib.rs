@@ -15,6 +15,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod estimate;
 pub mod exit_codes;
 pub mod grade;
 pub mod interviewer;

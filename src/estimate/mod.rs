@@ -1,0 +1,3 @@
+//! Estimates: checking the back-of-envelope arithmetic candidates write.
+
+pub mod arith;
