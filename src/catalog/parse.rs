@@ -70,7 +70,7 @@ fn parse(source: &SourceFile) -> Result<Content, Diagnostic> {
 
 /// Splits serde_yaml's message (`questions[0]: unknown field ... at line 4 column 5`)
 /// into the field path, the message, and the position.
-fn yaml_diagnostic(path: &str, error: &serde_yaml::Error) -> Diagnostic {
+pub(super) fn yaml_diagnostic(path: &str, error: &serde_yaml::Error) -> Diagnostic {
     let full = strip_position(&error.to_string());
     let message = full.as_str();
     let (field, message) = match message.split_once(": ") {

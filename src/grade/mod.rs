@@ -2,6 +2,7 @@
 //! `Grader` trait: an LLM judge on any OpenAI-compatible server, and a deterministic
 //! offline heuristic that also stands in when the LLM fails.
 
+pub mod calibrate;
 pub mod injection;
 pub mod mistakes;
 pub mod offline;
