@@ -119,3 +119,23 @@ fn injected_text_is_flagged_on_the_card() {
         assert!(card.injection.len() >= 2, "{}: only {:?}", a.file, card.injection);
     }
 }
+
+#[test]
+#[ignore = "prints the criterion breakdown for tuning"]
+fn print_breakdown() {
+    let (catalog, answers, _) = graded();
+    let which = std::env::var("LADDER").unwrap_or_else(|_| "openai-api/staff".into());
+    for a in answers.iter().filter(|a| format!("{}/{}", a.question, a.id) == which) {
+        let card = card(&catalog, a);
+        for c in &card.criteria {
+            println!(
+                "{:<28} {:.1}  {}\n    missing: {:?}",
+                c.id, c.score, c.rationale, c.missing
+            );
+        }
+        for m in &card.mistakes {
+            println!("mistake: {} — {}", m.title, m.detail);
+        }
+        println!("overall {:?}", card.overall.as_ref().map(|o| o.score));
+    }
+}

@@ -6,6 +6,7 @@ pub mod calibrate;
 pub mod injection;
 pub mod mistakes;
 pub mod offline;
+pub mod reference;
 pub mod scorecard;
 pub mod sentences;
 

@@ -18,6 +18,12 @@ pub struct Sentence {
     pub reasons: bool,
     /// A labelled flow such as "client -> gateway -> retriever".
     pub flow: bool,
+    /// Calculations with a stated result that checks out (`600 x 3k = 1.8M`).
+    pub arith_ok: usize,
+    /// Calculations whose stated result the arithmetic does not give.
+    pub arith_wrong: usize,
+    /// Distinct quantities written (`20k`, `< 400 ms`, `$2.50`), for depth that padding cannot fake.
+    pub quantities: Vec<String>,
 }
 
 /// Small words that hold a sentence together. A keyword list has almost none.
@@ -175,6 +181,13 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that show a decision or a cause in a terse note.
+const DECISION: &[&str] = &[
+    "→", "->", "=>", "so", "because", "instead", "not", "rather", "only", "never", "always", "must", "cap", "caps",
+    "pin", "pinned", "shed", "reject", "rejects", "prefer", "choose", "chose", "pick", "use", "route", "routes",
+    "fallback", "degrade", "gate", "gated", "block", "drop", "evict", "retry", "refund", "isolate", "scoped", "per",
+];
+
 fn classify(text: &str, section: usize) -> Option<Sentence> {
     let words = words_of(text);
     if words.is_empty() {
@@ -185,11 +198,25 @@ fn classify(text: &str, section: usize) -> Option<Sentence> {
     let commas = text.matches(',').count();
     let arrows = lower.matches("->").count() + lower.matches('→').count() + lower.matches("=>").count();
     let flow = arrows >= 2 && words.len() >= 3;
-    let list_like = commas >= 3 && commas * 3 >= words.len();
-    let prose = words.len() >= 5 && glue >= 2 && glue * 8 >= words.len() && !list_like;
-    let real = prose || flow;
-    let has_number = words.iter().any(|w| is_number(w)) || text.contains('$');
+    let checks = crate::estimate::arith::check_line(text);
+    let arith_ok = checks.iter().filter(|c| c.ok).count();
+    let arith_wrong = checks.len() - arith_ok;
+    let quantities = quantities_of(text);
+    let has_number = !quantities.is_empty() || text.contains('$');
     let reasons = REASONS.iter().any(|r| lower.contains(r));
+    // A keyword list: mostly commas and nouns. Codes such as "429, 503" in it are names,
+    // not figures; only a calculation, a flow or a bound ("< 400 ms") rescues it.
+    let list_like = commas >= 2 && commas * 3 >= words.len();
+    let bounded = text.contains(['<', '>', '≤', '≥', '≈', '×']) || lower.contains(" x ");
+    let prose = words.len() >= 5 && glue >= 2 && glue * 8 >= words.len() && !list_like;
+    let decision = words.iter().any(|w| DECISION.contains(&w.as_str())) || arrows > 0;
+    let note = words.len() >= 3
+        && if list_like {
+            !checks.is_empty() || flow || (bounded && has_number)
+        } else {
+            has_number || reasons || decision || !checks.is_empty()
+        };
+    let real = prose || flow || note;
     Some(Sentence {
         text: text.to_owned(),
         lower,
@@ -199,7 +226,28 @@ fn classify(text: &str, section: usize) -> Option<Sentence> {
         has_number,
         reasons,
         flow,
+        arith_ok,
+        arith_wrong,
+        quantities,
     })
+}
+
+/// The distinct figures in a unit, normalised ("20k req/s" → "20k"); identifiers such as
+/// "p95", "H100" or "gpt-4o" are not figures.
+fn quantities_of(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '|' | '*')) {
+        let w = raw.trim_matches(|c: char| matches!(c, '.' | ':' | '"' | '\'' | '!' | '?'));
+        let w = w.trim_start_matches(['~', '≈', '<', '>', '≤', '≥', '$', '+', '€', '£', '=']);
+        if !is_number(w) {
+            continue;
+        }
+        let q = w.to_lowercase();
+        if !out.contains(&q) {
+            out.push(q);
+        }
+    }
+    out
 }
 
 /// "800", "2k", "1.5", "70b", "30%", "~40" count; "p95" or "h100" do not.

@@ -57,6 +57,11 @@ pub struct Signal {
     pub any: Vec<String>,
     /// What the coach says when an answer lacks this concept.
     pub hint: String,
+    /// The concept belongs to some questions only (retrieval, KV-cache sizing, human
+    /// review): it is looked for, and its hint given, only when the question's own
+    /// reference notes mention one of its terms.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub topical: bool,
 }
 
 impl Rubric {
