@@ -139,3 +139,55 @@ fn print_breakdown() {
         println!("overall {:?}", card.overall.as_ref().map(|o| o.score));
     }
 }
+
+#[test]
+#[ignore = "prints whole-answer features for tuning"]
+fn print_features() {
+    let (catalog, answers, graded) = graded();
+    for a in &answers {
+        let question = catalog.question(&a.question).unwrap();
+        let format = catalog.format(&question.format).unwrap();
+        let t = Transcript::from_markdown(&a.text, format);
+        let idx: Vec<(usize, &str)> = t
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, s.text.as_str()))
+            .collect();
+        let all = sdcoach::grade::sentences::split(&idx);
+        let mut figs: Vec<&str> = all
+            .iter()
+            .filter(|s| s.real)
+            .flat_map(|s| s.quantities.iter().map(String::as_str))
+            .collect();
+        figs.sort_unstable();
+        figs.dedup();
+        let ok: usize = all.iter().map(|s| s.arith_ok).sum();
+        let wrong: usize = all.iter().map(|s| s.arith_wrong).sum();
+        let words: usize = all.iter().map(|s| s.words).sum();
+        let real = all.iter().filter(|s| s.real).count();
+        println!(
+            "{:<22} {:<14} words {words:>5} units {real:>3} figs {:>3} arith {ok:>2}/{wrong} score {:.2}",
+            a.question,
+            a.id,
+            figs.len(),
+            score(&graded, &a.question, &a.id)
+        );
+    }
+}
+
+#[test]
+#[ignore = "prints calculations that do not check out"]
+fn print_wrong_arithmetic() {
+    let (_, answers, _) = graded();
+    for a in &answers {
+        for line in sdcoach::estimate::arith::find_lines(&a.text) {
+            for c in line.wrong() {
+                println!(
+                    "{}/{}:{} stated {} computed {} :: {}",
+                    a.question, a.id, line.line, c.stated, c.computed, line.text
+                );
+            }
+        }
+    }
+}

@@ -29,6 +29,11 @@ const FULL_FIGURES: f64 = 10.0;
 const FULL_ARITHMETIC: f64 = 3.0;
 /// Units stating a cause ("so", "because", "→") that earn the full reasoning credit.
 const FULL_REASONS: f64 = 4.0;
+/// Distinct figures across a whole staff-level answer (staff ladder answers give 60–85,
+/// strong ones 30–45).
+const STAFF_FIGURES: f64 = 70.0;
+/// Checked calculations across a whole staff-level answer (staff 5–13, strong 1–3).
+const STAFF_CALCULATIONS: f64 = 6.0;
 /// Share of a criterion's signals at which signal coverage is full: nobody says all of them.
 const FULL_COVERAGE: f64 = 0.75;
 
@@ -65,6 +70,9 @@ struct Context<'a> {
     depth: f64,
     /// The question is answered with retrieval, so retrieval advice fits it.
     retrieval_question: bool,
+    /// Quantitative rigour over the whole answer: distinct figures and calculations that
+    /// check out (1.0 = what a staff answer shows); a padded restatement adds neither.
+    rigour: f64,
 }
 
 impl OfflineGrader {
@@ -106,7 +114,19 @@ impl OfflineGrader {
         let all = sentences::split(&indexed);
         let reference = Reference::of(request.question);
         let all_refs: Vec<&Sentence> = all.iter().collect();
+        let real: Vec<&Sentence> = all.iter().filter(|s| s.real).collect();
+        let mut figures: Vec<&str> = real
+            .iter()
+            .flat_map(|s| s.quantities.iter().map(String::as_str))
+            .collect();
+        figures.sort_unstable();
+        figures.dedup();
+        let checked: usize = real.iter().map(|s| s.arith_ok).sum();
+        let wrong: usize = real.iter().map(|s| s.arith_wrong).sum();
+        let rigour = 0.5 * (figures.len() as f64 / STAFF_FIGURES).min(1.0)
+            + 0.5 * ((checked as f64 - wrong as f64) / STAFF_CALCULATIONS).clamp(0.0, 1.0);
         let context = Context {
+            rigour,
             structure: structure(&all, &clean, request),
             depth: reference.depth(&all_refs),
             reference: &reference,
@@ -304,9 +324,12 @@ fn carries_content(s: &Sentence, context: &Context<'_>) -> bool {
         || context.reference.terms_in(&s.lower) >= context.reference.content_bar()
 }
 
-/// The hint for a missing signal, fitted to the question: a rubric example from another
-/// kind of system is replaced by what this question's own notes expect.
+/// The hint for a missing signal, fitted to the question: a topical concept is explained
+/// with what this question's own notes expect, not with an example from another system.
 fn hint_for(signal: &Signal, context: &Context<'_>) -> String {
+    if !signal.topical {
+        return signal.hint.clone();
+    }
     let lead = signal
         .hint
         .split_once(':')
@@ -314,11 +337,11 @@ fn hint_for(signal: &Signal, context: &Context<'_>) -> String {
     let retrieval_example = ["bm25", "chunk", "vector", "retriev", "rerank", "acl filter", "recall@"]
         .iter()
         .any(|t| signal.hint.to_lowercase().contains(t));
-    if signal.topical || (retrieval_example && !context.retrieval_question) {
-        if let Some(note) = context.reference.note_with(&signal.any) {
-            return format!("{lead}: for this question, e.g. {}", crate::text::truncate(note, 200));
-        }
-        return format!("{lead}.");
+    if retrieval_example
+        && !context.retrieval_question
+        && let Some(note) = context.reference.note_with(&signal.any)
+    {
+        return format!("{lead}: for this question, e.g. {}", crate::text::truncate(note, 200));
     }
     signal.hint.clone()
 }
@@ -385,10 +408,13 @@ fn grade_criterion(
         .count();
     let reason_credit = (reasons as f64 / FULL_REASONS).min(1.0);
     let depth = context.depth;
+    let rigour = context.rigour;
     let raw = match criterion.id.as_str() {
-        "scope-estimation" => 0.35 * soft_coverage + 0.2 * depth + 0.2 * figure_credit + 0.25 * arithmetic,
-        "communication" => 0.4 * soft_coverage + 0.35 * context.structure.phase_share + 0.25 * depth,
-        _ => 0.4 * soft_coverage + 0.3 * depth + 0.15 * figure_credit + 0.15 * reason_credit,
+        "scope-estimation" => {
+            0.3 * soft_coverage + 0.15 * depth + 0.15 * figure_credit + 0.2 * arithmetic + 0.2 * rigour
+        }
+        "communication" => 0.35 * soft_coverage + 0.3 * context.structure.phase_share + 0.2 * depth + 0.15 * rigour,
+        _ => 0.35 * soft_coverage + 0.25 * depth + 0.1 * figure_credit + 0.1 * reason_credit + 0.2 * rigour,
     };
     let mut score = (raw * maxf * 10.0).round() / 10.0;
     let numbers_in_scope = real.iter().filter(|s| s.has_number).count();
