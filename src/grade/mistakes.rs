@@ -225,6 +225,13 @@ const FALLBACK: &[&str] = &[
     "backup model",
     "circuit breaker",
     "serve from cache",
+    "degrade",
+    "degrades",
+    "small model",
+    "failover",
+    "fail over",
+    "shed",
+    "spill",
 ];
 
 fn any_in(s: &Sentence, terms: &[&str]) -> bool {
@@ -254,8 +261,12 @@ pub fn components_named(sentences: &[Sentence]) -> Vec<&'static str> {
     found
 }
 
+/// A flow is drawn (`a → b → c`), said (two sentences that move data), or numbered as
+/// the steps of a request path (three numbered items).
 pub fn has_data_flow(sentences: &[Sentence]) -> bool {
-    sentences.iter().any(|s| s.flow) || count_real(sentences, FLOW) >= 2
+    sentences.iter().any(|s| s.flow)
+        || count_real(sentences, FLOW) >= 2
+        || sentences.iter().filter(|s| s.real && s.numbered).count() >= 3
 }
 
 pub fn failure_mode_sentences(sentences: &[Sentence]) -> usize {

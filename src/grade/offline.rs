@@ -372,6 +372,18 @@ fn grade_criterion(
                 && credited_per_sentence[*i] < (s.words / 8).max(2)
                 && sentences::first_term(&s.lower, &signal.any).is_some()
         });
+        // A data-flow concept is met by the flow the structure check found (a numbered
+        // request path says it without the words "data flow").
+        let hit = hit.or_else(|| {
+            (signal.any.iter().any(|t| t == "data flow") && context.structure.flow)
+                .then(|| {
+                    evidence
+                        .iter()
+                        .enumerate()
+                        .find(|(_, s)| s.real && (s.flow || s.numbered))
+                })
+                .flatten()
+        });
         match hit {
             Some((i, _)) => {
                 credited_per_sentence[i] += 1;

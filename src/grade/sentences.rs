@@ -22,6 +22,8 @@ pub struct Sentence {
     pub arith_ok: usize,
     /// Calculations whose stated result the arithmetic does not give.
     pub arith_wrong: usize,
+    /// A numbered list item ("1. client sends …"): steps of a request path.
+    pub numbered: bool,
     /// Distinct quantities written (`20k`, `< 400 ms`, `$2.50`), for depth that padding cannot fake.
     pub quantities: Vec<String>,
 }
@@ -68,9 +70,10 @@ const REASONS: &[&str] = &[
 pub fn split(sections: &[(usize, &str)]) -> Vec<Sentence> {
     let mut out = Vec::new();
     for &(index, text) in sections {
-        for unit in units(text) {
+        for (unit, numbered) in units(text) {
             for piece in split_unit(&unit) {
-                if let Some(sentence) = classify(piece, index) {
+                if let Some(mut sentence) = classify(piece, index) {
+                    sentence.numbered = numbered;
                     out.push(sentence);
                 }
             }
@@ -79,40 +82,45 @@ pub fn split(sections: &[(usize, &str)]) -> Vec<Sentence> {
     out
 }
 
-/// Paragraphs and list items, markers stripped, whitespace collapsed.
-fn units(text: &str) -> Vec<String> {
+/// Paragraphs and list items, markers stripped, whitespace collapsed; each says whether
+/// it was a numbered item.
+fn units(text: &str) -> Vec<(String, bool)> {
     let mut units = Vec::new();
     let mut current = String::new();
-    let flush = |current: &mut String, units: &mut Vec<String>| {
+    let mut numbered = false;
+    let flush = |current: &mut String, numbered: &mut bool, units: &mut Vec<(String, bool)>| {
         let joined = current.split_whitespace().collect::<Vec<_>>().join(" ");
         if !joined.is_empty() {
-            units.push(joined);
+            units.push((joined, *numbered));
         }
         current.clear();
+        *numbered = false;
     };
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            flush(&mut current, &mut units);
+            flush(&mut current, &mut numbered, &mut units);
             continue;
         }
         if trimmed.starts_with('#') {
-            flush(&mut current, &mut units);
-            units.push(trimmed.trim_start_matches('#').trim().to_owned());
+            flush(&mut current, &mut numbered, &mut units);
+            units.push((trimmed.trim_start_matches('#').trim().to_owned(), false));
             continue;
         }
         match strip_marker(trimmed) {
             Some(item) => {
-                flush(&mut current, &mut units);
+                flush(&mut current, &mut numbered, &mut units);
+                numbered = trimmed.starts_with(|c: char| c.is_ascii_digit());
                 current.push_str(item);
                 current.push(' ');
             }
             None => {
                 // A table row or a diagram line stands alone.
                 if trimmed.starts_with('|') || trimmed.contains("->") || trimmed.contains('→') {
-                    flush(&mut current, &mut units);
+                    flush(&mut current, &mut numbered, &mut units);
+                    numbered = trimmed.starts_with(|c: char| c.is_ascii_digit());
                     current.push_str(trimmed);
-                    flush(&mut current, &mut units);
+                    flush(&mut current, &mut numbered, &mut units);
                 } else {
                     current.push_str(trimmed.trim_start_matches('>').trim());
                     current.push(' ');
@@ -120,7 +128,7 @@ fn units(text: &str) -> Vec<String> {
             }
         }
     }
-    flush(&mut current, &mut units);
+    flush(&mut current, &mut numbered, &mut units);
     units
 }
 
@@ -228,6 +236,7 @@ fn classify(text: &str, section: usize) -> Option<Sentence> {
         flow,
         arith_ok,
         arith_wrong,
+        numbered: false,
         quantities,
     })
 }
