@@ -173,6 +173,7 @@ at a local server, or use --grader offline"
         llm,
         samples: flags.samples.unwrap_or(1),
         fallback: !flags.no_fallback,
+        calibration_dir: None,
     })
 }
 

@@ -1,5 +1,6 @@
 //! One file per subcommand; each takes the resolved `Config` and returns an exit code.
 
+mod calibrate;
 mod history;
 mod list;
 mod next;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&args, &config),
         Command::Next(args) => next::run(&args, &config, cli.global.verbose),
         Command::Report(args) => report::run(&args, &config),
+        Command::Calibrate(args) => calibrate::run(&args, &config),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "sdcoach", &mut out);

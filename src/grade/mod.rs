@@ -3,6 +3,7 @@
 //! offline heuristic that also stands in when the LLM fails.
 
 pub mod calibrate;
+pub mod crosscheck;
 pub mod injection;
 pub mod mistakes;
 pub mod offline;
@@ -98,19 +99,27 @@ pub struct GraderSettings {
     pub samples: u32,
     /// Whether the offline grader stands in when the LLM grader fails.
     pub fallback: bool,
+    /// Where `sdcoach calibrate` keeps its results, so LLM scorecards can show the judge's
+    /// measured agreement (`None`: no note).
+    pub calibration_dir: Option<std::path::PathBuf>,
 }
 
 /// Builds the grader the settings ask for: the LLM grader (with the offline fallback
-/// unless disabled) or the offline grader.
+/// unless disabled, and the offline heuristic's overall beside its own on every card) or
+/// the offline grader.
 pub fn grader_from_settings(settings: &GraderSettings) -> Result<Arc<dyn Grader>, crate::llm::LlmError> {
     match settings.mode {
         GraderMode::Offline => Ok(Arc::new(OfflineGrader)),
         GraderMode::Llm | GraderMode::Auto => {
             let client = crate::llm::LlmClient::new(settings.llm.clone())?;
-            Ok(Arc::new(llm::LlmGrader::new(
+            let judge = Arc::new(llm::LlmGrader::new(
                 Arc::new(client),
                 settings.samples,
                 settings.fallback,
+            ));
+            Ok(Arc::new(crosscheck::CrossChecked::new(
+                judge,
+                settings.calibration_dir.clone(),
             )))
         }
     }
