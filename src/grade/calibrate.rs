@@ -94,6 +94,8 @@ pub enum Verdict {
     Ranking,
     /// Its scores do not follow answer quality.
     NotAtAll,
+    /// It failed on most answers, so nothing could be measured.
+    Failed,
 }
 
 impl Verdict {
@@ -106,6 +108,9 @@ impl Verdict {
                 "trust this grader for ranking only: better answers score higher, but do not read its bands as a hiring level"
             }
             Verdict::NotAtAll => "do not trust this grader at all: its scores do not follow answer quality",
+            Verdict::Failed => {
+                "do not trust this grader at all: it failed on most answers, so its agreement could not be measured (see the errors above)"
+            }
         }
     }
 }
@@ -348,7 +353,9 @@ pub fn verdict(overall: &Agreement) -> Verdict {
     let probes_ok = overall.probes_passed == overall.probes;
     let bands = overall.band_agreement.unwrap_or(0.0);
     let level_error = overall.mean_level_error.unwrap_or(f64::INFINITY);
-    if overall.unscored * 5 > overall.answers || rho < 0.7 {
+    if overall.unscored * 2 > overall.answers {
+        Verdict::Failed
+    } else if overall.unscored * 5 > overall.answers || rho < 0.7 {
         Verdict::NotAtAll
     } else if rho >= 0.9 && probes_ok && bands >= 0.8 && level_error <= 0.75 && overall.unscored == 0 {
         Verdict::Bands

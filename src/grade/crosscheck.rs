@@ -81,7 +81,7 @@ score alone; run `sdcoach calibrate --grader llm` to measure this judge on the e
     match calibrate::stored(dir, &card.grader) {
         Some(report) => {
             let line = calibrate::summary_line(&report);
-            let message = if report.verdict == Verdict::NotAtAll {
+            let message = if matches!(report.verdict, Verdict::NotAtAll | Verdict::Failed) {
                 format!("this judge cannot rank answers: {line}")
             } else {
                 format!("judge {line}")

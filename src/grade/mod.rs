@@ -4,6 +4,7 @@
 
 pub mod calibrate;
 pub mod crosscheck;
+pub mod drills;
 pub mod injection;
 pub mod mistakes;
 pub mod offline;

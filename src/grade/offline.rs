@@ -70,6 +70,9 @@ struct Context<'a> {
     depth: f64,
     /// The question is answered with retrieval, so retrieval advice fits it.
     retrieval_question: bool,
+    /// A drill: each criterion is judged only on the units that speak to it, with no
+    /// whole-answer depth or mock-only structure caps.
+    drill: bool,
     /// Quantitative rigour over the whole answer: distinct figures and calculations that
     /// check out (1.0 = what a staff answer shows); a padded restatement adds neither.
     rigour: f64,
@@ -125,7 +128,9 @@ impl OfflineGrader {
         let wrong: usize = real.iter().map(|s| s.arith_wrong).sum();
         let rigour = 0.5 * (figures.len() as f64 / STAFF_FIGURES).min(1.0)
             + 0.5 * ((checked as f64 - wrong as f64) / STAFF_CALCULATIONS).clamp(0.0, 1.0);
+        let drill = rubric.id.starts_with("drill-");
         let context = Context {
+            drill,
             rigour,
             structure: structure(&all, &clean, request),
             depth: reference.depth(&all_refs),
@@ -142,12 +147,18 @@ impl OfflineGrader {
                 .filter(|(_, s)| s.phase.as_ref().is_none_or(|p| criterion.phases.contains(p)))
                 .map(|(i, _)| i)
                 .collect();
-            let evidence: Vec<&Sentence> = all.iter().filter(|s| sections.contains(&s.section)).collect();
+            let mut evidence: Vec<&Sentence> = all.iter().filter(|s| sections.contains(&s.section)).collect();
+            if drill {
+                evidence.retain(|s| speaks_to(s, criterion));
+            }
             card.criteria
                 .push(grade_criterion(criterion, &evidence, &context, max, rubric));
         }
-        if request.format.kind == FormatKind::Mock {
+        if !drill && request.format.kind == FormatKind::Mock {
             card.mistakes = mistakes::detect(&all);
+        }
+        if drill {
+            super::drills::adjust(&mut card, &all, request);
         }
         card.overall = overall(&card.criteria, rubric);
         for w in uncertainty(&card, &all, &context, rubric) {
@@ -246,6 +257,23 @@ fn structure(all: &[Sentence], clean: &crate::answer::Transcript, request: &Grad
             covered as f64 / phases as f64
         },
     }
+}
+
+/// In a drill a unit is evidence for a criterion only when it speaks to it: it names one
+/// of the criterion's concepts, or (for an axis) is labelled with the axis.
+fn speaks_to(s: &Sentence, criterion: &Criterion) -> bool {
+    if criterion
+        .signals
+        .iter()
+        .any(|sig| sentences::first_term(&s.lower, &sig.any).is_some())
+    {
+        return true;
+    }
+    let key = criterion.id.replace('-', "_");
+    Axis::ALL
+        .into_iter()
+        .find(|a| a.key() == key)
+        .is_some_and(|axis| labels_axis(s, axis, &criterion.name))
 }
 
 /// A worksheet line or a note labelled with the axis ("Scale: 20k req/s peak") addresses it.
@@ -421,16 +449,28 @@ fn grade_criterion(
     let reason_credit = (reasons as f64 / FULL_REASONS).min(1.0);
     let depth = context.depth;
     let rigour = context.rigour;
-    let raw = match criterion.id.as_str() {
-        "scope-estimation" => {
-            0.3 * soft_coverage + 0.15 * depth + 0.15 * figure_credit + 0.2 * arithmetic + 0.2 * rigour
+    let raw = if context.drill {
+        // A drill is a few minutes on one skill: its own concepts, stated with a figure
+        // and a reason, are the whole score.
+        let figures = (figures.len() as f64 / 3.0).min(1.0);
+        let reasons = (reasons as f64 / 2.0).min(1.0);
+        0.55 * soft_coverage + 0.25 * figures.max(arithmetic) + 0.2 * reasons
+    } else {
+        match criterion.id.as_str() {
+            "scope-estimation" => {
+                0.3 * soft_coverage + 0.15 * depth + 0.15 * figure_credit + 0.2 * arithmetic + 0.2 * rigour
+            }
+            "communication" => 0.35 * soft_coverage + 0.3 * context.structure.phase_share + 0.2 * depth + 0.15 * rigour,
+            _ => 0.35 * soft_coverage + 0.25 * depth + 0.1 * figure_credit + 0.1 * reason_credit + 0.2 * rigour,
         }
-        "communication" => 0.35 * soft_coverage + 0.3 * context.structure.phase_share + 0.2 * depth + 0.15 * rigour,
-        _ => 0.35 * soft_coverage + 0.25 * depth + 0.1 * figure_credit + 0.1 * reason_credit + 0.2 * rigour,
     };
     let mut score = (raw * maxf * 10.0).round() / 10.0;
     let numbers_in_scope = real.iter().filter(|s| s.has_number).count();
-    let cap = structure_cap(criterion, &context.structure, numbers_in_scope, maxf);
+    let cap = if context.drill {
+        None
+    } else {
+        structure_cap(criterion, &context.structure, numbers_in_scope, maxf)
+    };
     let mut capped_by = None;
     if let Some((ceiling, reason)) = &cap
         && score > *ceiling

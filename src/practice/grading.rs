@@ -11,19 +11,46 @@ use crate::session::{DrillKind, Mode, Session};
 use super::setup::format_id;
 use super::transcript::transcript_of;
 
-/// The rubric a session is graded with. A phase drill uses the mock rubric's criteria for
-/// that phase only, re-weighted to sum to 1.
+/// The rubric a session is graded with. A phase drill is graded with the `drill-phase`
+/// rubric: what the phase is for (the concepts the mock rubric's criteria for that phase
+/// look for), its numbers and its decisions; no communication or hiring-band criteria. When
+/// no `drill-phase` rubric is loaded, the mock rubric's criteria for the phase stand in,
+/// re-weighted to sum to 1.
 pub fn rubric_for(catalog: &Catalog, session: &Session) -> Option<LoadedRubric> {
     let loaded = catalog.rubric(&session.rubric_id)?.clone();
     if session.mode != Mode::Drill(DrillKind::Phase) {
         return Some(loaded);
     }
-    let phase = &session.phases.first()?.id;
+    let phase = session.phases.first()?;
+    let of_phase: Vec<&crate::rubric::Criterion> = loaded
+        .rubric
+        .criteria
+        .iter()
+        .filter(|c| c.phases.first() == Some(&phase.id) && c.id != "communication")
+        .collect();
+    if let Some(drill) = catalog.rubric("drill-phase") {
+        let mut drill = drill.clone();
+        for c in &mut drill.rubric.criteria {
+            c.phases = vec![phase.id.clone()];
+            if c.id == "phase-content" {
+                c.signals = of_phase.iter().flat_map(|m| m.signals.iter().cloned()).collect();
+            }
+        }
+        drill.rubric.criteria.retain(|c| !c.signals.is_empty());
+        drill.rubric.title = format!("{} — {}", drill.rubric.title, phase.name);
+        if !drill.rubric.criteria.is_empty() {
+            let total: f64 = drill.rubric.criteria.iter().map(|c| c.weight).sum();
+            for c in &mut drill.rubric.criteria {
+                c.weight /= total;
+            }
+            return Some(drill);
+        }
+    }
     let mut narrowed = loaded.clone();
     narrowed
         .rubric
         .criteria
-        .retain(|c| c.phases.first() == Some(phase) || c.phases.contains(phase));
+        .retain(|c| c.phases.first() == Some(&phase.id) || c.phases.contains(&phase.id));
     if narrowed.rubric.criteria.is_empty() {
         return Some(loaded);
     }
@@ -31,7 +58,7 @@ pub fn rubric_for(catalog: &Catalog, session: &Session) -> Option<LoadedRubric> 
     for c in &mut narrowed.rubric.criteria {
         c.weight /= total;
     }
-    narrowed.rubric.title = format!("{} — {} only", loaded.rubric.title, session.phases[0].name);
+    narrowed.rubric.title = format!("{} — {} only", loaded.rubric.title, phase.name);
     Some(narrowed)
 }
 
