@@ -117,6 +117,12 @@ that fits)."
     Estimate(Box<EstimateArgs>),
     /// A self-contained Markdown (or JSON) report of one session, to keep or share with a mentor.
     Report(ReportArgs),
+    /// Measure a grader against the shipped expert-labelled answers: rank agreement, level error, band agreement,
+    /// and whether notes, stuffing, padding and injection fool it; ends with a plain verdict.
+    #[command(
+        long_about = "Grades the shipped calibration ladders (for a question in every topic: answers an expert placed at six levels from non-answer to staff, plus twins that rewrite one as terse notes, stuff it with keywords, pad it or inject grader instructions) with the configured grader, and prints per topic and overall: Spearman ρ against the intended order, the mean level error, band agreement, notes-vs-prose parity, and whether each probe stayed below its twin. The verdict says whether to trust the grader for bands, for ranking only, or not at all. The result is kept in the state directory, and that grader's scorecards show it. A failed LLM reply counts as a failure here; the offline grader never stands in."
+    )]
+    Calibrate(CalibrateArgs),
     /// Print a shell completion script: `sdcoach completions bash > ~/.local/share/bash-completion/completions/sdcoach`.
     Completions {
         #[arg(value_enum)]
@@ -246,6 +252,21 @@ impl From<PlanArg> for crate::grade::llm::PlanMode {
             PlanArg::PerCriterion => crate::grade::llm::PlanMode::PerCriterion,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Only this question's ladder.
+    #[arg(long, value_name = "ID", conflicts_with = "topic")]
+    pub question: Option<String>,
+    /// Only the ladders of this topic (e.g. rag, model-serving).
+    #[arg(long, value_name = "TOPIC")]
+    pub topic: Option<String>,
+    /// The whole report as JSON (schema `sdcoach.calibration/1`).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub grader: GraderArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

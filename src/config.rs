@@ -199,6 +199,7 @@ at a local server, or use --grader offline"
         samples: flags.samples.unwrap_or(1),
         fallback: !flags.no_fallback,
         plan: flags.plan.map(Into::into).or(file.plan).unwrap_or_default(),
+        calibration_dir: None,
     })
 }
 

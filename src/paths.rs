@@ -46,4 +46,9 @@ impl Paths {
     pub fn log_dir(&self) -> PathBuf {
         self.state_dir.join("logs")
     }
+
+    /// Where `sdcoach calibrate` keeps each grader's last measured agreement.
+    pub fn calibration_dir(&self) -> PathBuf {
+        self.state_dir.join("calibration")
+    }
 }

@@ -187,3 +187,21 @@ fn scorecards_round_trip_through_json() {
     let back: Scorecard = serde_json::from_str(&json).expect("deserialise");
     assert_eq!(card, back);
 }
+
+#[test]
+#[ignore = "prints the fixture ladder's criterion scores for tuning"]
+fn print_fixture_ladder() {
+    let catalog = catalog();
+    for f in LADDER {
+        let card = grade_text(&catalog, &answer_text(f));
+        println!("{f} {:.2}", overall(&card));
+        for c in &card.criteria {
+            println!(
+                "  {:<28} {:.1} {}",
+                c.id,
+                c.score,
+                &c.rationale[..c.rationale.len().min(260)]
+            );
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 mod cache;
 mod check;
+pub mod ladder;
 pub mod limits;
 pub mod locate;
 mod parse;

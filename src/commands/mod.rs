@@ -1,5 +1,6 @@
 //! One file per subcommand; each takes the resolved `Config` and returns an exit code.
 
+mod calibrate;
 mod estimate;
 mod history;
 mod list;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
         Command::Next(args) => next::run(&args, &config, cli.global.verbose),
         Command::Report(args) => report::run(&args, &config),
         Command::Estimate(args) => estimate::run(&args, &config),
+        Command::Calibrate(args) => calibrate::run(&args, &config),
         Command::Completions { shell } => {
             // Generated into memory first: clap_complete panics on a failed write.
             let mut script = Vec::new();

@@ -28,7 +28,9 @@ use crate::tui::run_tui;
 use super::load_catalog;
 
 fn grader_settings(args: &GraderArgs, config: &Config) -> anyhow::Result<GraderSettings> {
-    resolve_grader(args, &config.grader, &|k| std::env::var(k).ok()).map_err(usage)
+    let mut settings = resolve_grader(args, &config.grader, &|k| std::env::var(k).ok()).map_err(usage)?;
+    settings.calibration_dir = Some(config.paths.calibration_dir());
+    Ok(settings)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

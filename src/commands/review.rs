@@ -25,7 +25,8 @@ struct Answer {
 
 pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
-    let settings = resolve_grader(&args.grader, &config.grader, &env).map_err(usage)?;
+    let mut settings = resolve_grader(&args.grader, &config.grader, &env).map_err(usage)?;
+    settings.calibration_dir = Some(config.paths.calibration_dir());
     let colour = args.format == OutputFormat::Terminal
         && std::io::stdout().is_terminal()
         && env("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::catalog::SourceFile;
-use crate::catalog::{Catalog, source};
+use crate::catalog::{Catalog, ladder, source};
 use crate::cli::ValidateArgs;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -59,18 +59,23 @@ pub fn run(args: &ValidateArgs, config: &Config) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", clean(&warning.to_string()))?;
     }
     let checked: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    match Catalog::load(&files) {
-        Ok(catalog) if problems.is_empty() => {
+    let loaded = Catalog::load(&files).and_then(|catalog| match ladder::shipped(&catalog) {
+        Ok(answers) => Ok((catalog, answers.len())),
+        Err(diagnostics) => Err(diagnostics),
+    });
+    match loaded {
+        Ok((catalog, ladder_answers)) if problems.is_empty() => {
             for warning in &catalog.warnings {
                 writeln!(out, "{}", clean(&warning.to_string()))?;
             }
             writeln!(
                 out,
-                "ok: {} files, {} questions, {} rubrics, {} formats — no problems",
-                checked.len(),
+                "ok: {} files, {} questions, {} rubrics, {} formats, {} calibration answers — no problems",
+                checked.len() + ladder_answers,
                 catalog.questions.len(),
                 catalog.rubrics.len(),
-                catalog.formats.len()
+                catalog.formats.len(),
+                ladder_answers
             )?;
             Ok(exit_codes::code(exit_codes::SUCCESS))
         }

@@ -115,6 +115,34 @@ pub const COMPONENTS: &[&str] = &[
     "controller",
     "coordinator",
     "proxy",
+    "loader",
+    "data loader",
+    "object store",
+    "parallel fs",
+    "file system",
+    "checkpoint store",
+    "eval pool",
+    "pool",
+    "service",
+    "pipeline",
+    "watchdog",
+    "telemetry",
+    "replica",
+    "replicas",
+    "edge",
+    "sdk",
+    "store",
+    "filter",
+    "judge",
+    "harness",
+    "bus",
+    "stream processor",
+    "websocket",
+    "sse",
+    "layer",
+    "guard",
+    "clf",
+    "enforcement",
 ];
 pub const FLOW: &[&str] = &[
     "sends",
@@ -197,6 +225,13 @@ const FALLBACK: &[&str] = &[
     "backup model",
     "circuit breaker",
     "serve from cache",
+    "degrade",
+    "degrades",
+    "small model",
+    "failover",
+    "fail over",
+    "shed",
+    "spill",
 ];
 
 fn any_in(s: &Sentence, terms: &[&str]) -> bool {
@@ -226,8 +261,12 @@ pub fn components_named(sentences: &[Sentence]) -> Vec<&'static str> {
     found
 }
 
+/// A flow is drawn (`a → b → c`), said (two sentences that move data), or numbered as
+/// the steps of a request path (three numbered items).
 pub fn has_data_flow(sentences: &[Sentence]) -> bool {
-    sentences.iter().any(|s| s.flow) || count_real(sentences, FLOW) >= 2
+    sentences.iter().any(|s| s.flow)
+        || count_real(sentences, FLOW) >= 2
+        || sentences.iter().filter(|s| s.real && s.numbered).count() >= 3
 }
 
 pub fn failure_mode_sentences(sentences: &[Sentence]) -> usize {

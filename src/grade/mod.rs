@@ -2,10 +2,14 @@
 //! `Grader` trait: an LLM judge on any OpenAI-compatible server, and a deterministic
 //! offline heuristic that also stands in when the LLM fails.
 
+pub mod calibrate;
+pub mod crosscheck;
+pub mod drills;
 pub mod injection;
 pub mod mistakes;
 pub mod offline;
 pub mod overall;
+pub mod reference;
 pub mod scorecard;
 pub mod sentences;
 
@@ -99,10 +103,14 @@ pub struct GraderSettings {
     pub fallback: bool,
     /// How an LLM grading is split into requests.
     pub plan: llm::PlanMode,
+    /// Where `sdcoach calibrate` keeps its results, so LLM scorecards can show the judge's
+    /// measured agreement (`None`: no note).
+    pub calibration_dir: Option<std::path::PathBuf>,
 }
 
 /// Builds the grader the settings ask for: the LLM grader (with the offline fallback
-/// unless disabled) or the offline grader.
+/// unless disabled, and the offline heuristic's overall beside its own on every card) or
+/// the offline grader.
 pub fn grader_from_settings(settings: &GraderSettings) -> Result<Arc<dyn Grader>, crate::llm::LlmError> {
     grader_with_progress(settings, None)
 }
@@ -118,10 +126,14 @@ pub fn grader_with_progress(
             let client = crate::llm::LlmClient::new(settings.llm.clone())?;
             let grader =
                 llm::LlmGrader::new(Arc::new(client), settings.samples, settings.fallback).with_plan(settings.plan);
-            Ok(Arc::new(match progress {
+            let judge = Arc::new(match progress {
                 Some(progress) => grader.with_progress(progress),
                 None => grader,
-            }))
+            });
+            Ok(Arc::new(crosscheck::CrossChecked::new(
+                judge,
+                settings.calibration_dir.clone(),
+            )))
         }
     }
 }

@@ -1,28 +1,41 @@
-//! The offline grader: deterministic and explainable. Each criterion's score comes from
-//! the rubric's signals found in real sentences of the phases that carry its evidence
-//! (a keyword list earns nothing), how many of those sentences carry numbers and
-//! reasoning, and structure checks that cap a score when something basic is missing:
-//! the six axes, numbers in estimates, named components and data flow, failure modes.
+//! The offline grader: deterministic and explainable. It judges content, not prose
+//! style: a unit of the answer counts as evidence when it argues (a sentence) or carries a
+//! decision, a figure, a calculation or a cause (a note such as `5k × 250 = 1.25M tok/s ÷
+//! 1,500 ≈ 830 H100s`); a bare keyword list earns nothing. Each criterion's score blends
+//! the rubric signals found in the phases that carry its evidence (only the signals this
+//! question's reference notes touch), how much of the question's own reference the answer
+//! covers, the distinct figures and checked calculations it gives, and the causes it
+//! states; structure checks cap a score when something basic is missing (axes, figures
+//! in estimates, named components and data flow, failure modes).
 
 use futures::future::BoxFuture;
 
 use super::injection;
 use super::mistakes;
 use super::overall::overall;
+use super::reference::Reference;
 use super::scorecard::{
     AnswerInfo, CriterionScore, GraderInfo, QuestionRef, RubricRef, ScaleInfo, Scorecard, Status, Warning, WarningKind,
 };
 use super::sentences::{self, Sentence};
 use super::{GradeRequest, Grader};
 use crate::axis::Axis;
-use crate::rubric::Criterion;
+use crate::rubric::{Criterion, FormatKind, Signal};
 
-/// A signal counts once; one sentence can credit at most this many signals of a
-/// criterion, so one stuffed sentence cannot cover a whole rubric.
-const MAX_CONCEPTS_PER_SENTENCE: usize = 2;
 const MAX_QUOTE_CHARS: usize = 220;
-/// Real sentences in a criterion's phases that earn the full engagement credit.
-const ENGAGEMENT_SENTENCES: f64 = 8.0;
+/// Distinct figures in a criterion's phases that earn the full figures credit.
+const FULL_FIGURES: f64 = 10.0;
+/// Checked calculations that earn the full arithmetic credit.
+const FULL_ARITHMETIC: f64 = 3.0;
+/// Units stating a cause ("so", "because", "→") that earn the full reasoning credit.
+const FULL_REASONS: f64 = 4.0;
+/// Distinct figures across a whole staff-level answer (staff ladder answers give 60–85,
+/// strong ones 30–45).
+const STAFF_FIGURES: f64 = 70.0;
+/// Checked calculations across a whole staff-level answer (staff 5–13, strong 1–3).
+const STAFF_CALCULATIONS: f64 = 6.0;
+/// Share of a criterion's signals at which signal coverage is full: nobody says all of them.
+const FULL_COVERAGE: f64 = 0.75;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OfflineGrader;
@@ -45,6 +58,26 @@ struct Structure {
     components: usize,
     flow: bool,
     failure_sentences: usize,
+    /// Share of the format's phases the answer has text for.
+    phase_share: f64,
+}
+
+/// The per-answer context every criterion is graded in.
+struct Context<'a> {
+    /// The question's expected shape: some signals apply to some shapes only.
+    shape: &'a str,
+    structure: Structure,
+    reference: &'a Reference,
+    /// How much of the question's reference the whole answer covers (1.0 = staff level).
+    depth: f64,
+    /// The question is answered with retrieval, so retrieval advice fits it.
+    retrieval_question: bool,
+    /// A drill: each criterion is judged only on the units that speak to it, with no
+    /// whole-answer depth or mock-only structure caps.
+    drill: bool,
+    /// Quantitative rigour over the whole answer: distinct figures and calculations that
+    /// check out (1.0 = what a staff answer shows); a padded restatement adds neither.
+    rigour: f64,
 }
 
 impl OfflineGrader {
@@ -58,7 +91,10 @@ impl OfflineGrader {
         if !flags.is_empty() {
             card.warn(
                 WarningKind::InjectionFlagged,
-                format!("{} line(s) addressed the grader and were ignored", flags.len()),
+                format!(
+                    "{} line(s) addressed the grader; the blocks holding them were removed before grading",
+                    flags.len()
+                ),
             );
         }
         if clean.is_blank() {
@@ -81,7 +117,29 @@ impl OfflineGrader {
             .map(|(i, s)| (i, s.text.as_str()))
             .collect();
         let all = sentences::split(&indexed);
-        let structure = structure(&all, request);
+        let reference = Reference::of(request.question);
+        let all_refs: Vec<&Sentence> = all.iter().collect();
+        let real: Vec<&Sentence> = all.iter().filter(|s| s.real).collect();
+        let mut figures: Vec<&str> = real
+            .iter()
+            .flat_map(|s| s.quantities.iter().map(String::as_str))
+            .collect();
+        figures.sort_unstable();
+        figures.dedup();
+        let checked: usize = real.iter().map(|s| s.arith_ok).sum();
+        let wrong: usize = real.iter().map(|s| s.arith_wrong).sum();
+        let rigour = 0.5 * (figures.len() as f64 / STAFF_FIGURES).min(1.0)
+            + 0.5 * ((checked as f64 - wrong as f64) / STAFF_CALCULATIONS).clamp(0.0, 1.0);
+        let drill = rubric.id.starts_with("drill-");
+        let context = Context {
+            shape: &request.question.shape.choice,
+            drill,
+            rigour,
+            structure: structure(&all, &clean, request),
+            depth: reference.depth(&all_refs),
+            reference: &reference,
+            retrieval_question: request.question.shape.choice == "rag",
+        };
 
         let max = rubric.max_score();
         for criterion in &rubric.criteria {
@@ -92,43 +150,159 @@ impl OfflineGrader {
                 .filter(|(_, s)| s.phase.as_ref().is_none_or(|p| criterion.phases.contains(p)))
                 .map(|(i, _)| i)
                 .collect();
-            let evidence: Vec<&Sentence> = all.iter().filter(|s| sections.contains(&s.section)).collect();
-            let numbers_in_scope = evidence.iter().filter(|s| s.real && s.has_number).count();
-            card.criteria.push(grade_criterion(
-                criterion,
-                &evidence,
-                &structure,
-                numbers_in_scope,
-                max,
-                rubric,
-                &request.question.shape.choice,
-            ));
+            let mut evidence: Vec<&Sentence> = all.iter().filter(|s| sections.contains(&s.section)).collect();
+            if drill {
+                evidence.retain(|s| speaks_to(s, criterion));
+            }
+            card.criteria
+                .push(grade_criterion(criterion, &evidence, &context, max, rubric));
         }
-        card.mistakes = mistakes::detect(&all);
+        if !drill && request.format.kind == FormatKind::Mock {
+            card.mistakes = mistakes::detect(&all);
+        }
+        if drill {
+            super::drills::adjust(&mut card, &all, request);
+        }
         card.overall = overall(&card.criteria, &card.mistakes, rubric, request.question.difficulty);
+        for w in uncertainty(&card, &all, &context, rubric) {
+            card.warnings.push(w);
+        }
+        let wrong: Vec<&Sentence> = all.iter().filter(|s| s.arith_wrong > 0).collect();
+        if let Some(first) = wrong.first() {
+            card.warn(
+                WarningKind::ArithmeticWrong,
+                format!(
+                    "{} calculation(s) do not check out, e.g. \"{}\": recompute before you size hardware on them",
+                    wrong.len(),
+                    quote(&first.text)
+                ),
+            );
+        }
         card.status = Status::Scored;
         card
     }
 }
 
-fn structure(all: &[Sentence], request: &GradeRequest<'_>) -> Structure {
+/// Where the heuristic may be wrong, said plainly on the card.
+fn uncertainty(
+    card: &Scorecard,
+    all: &[Sentence],
+    context: &Context<'_>,
+    rubric: &crate::rubric::Rubric,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let words: usize = all.iter().map(|s| s.words).sum();
+    if words < 150 {
+        out.push(Warning::new(
+            WarningKind::Uncertain,
+            format!(
+                "heuristic unsure: only {words} words to judge; a short answer's score moves a lot with each phrase"
+            ),
+        ));
+    }
+    if let Some(overall) = &card.overall {
+        let near = rubric
+            .bands
+            .iter()
+            .filter(|b| b.min > 0.0)
+            .find(|b| (overall.score - b.min).abs() < 0.15);
+        if let Some(band) = near {
+            out.push(Warning::new(
+                WarningKind::Uncertain,
+                format!(
+                    "heuristic unsure: {:.2} is within 0.15 of the {} line ({:.1}); read the band as either side",
+                    overall.score, band.label, band.min
+                ),
+            ));
+        }
+    }
+    if context.reference.is_empty() {
+        out.push(Warning::new(
+            WarningKind::Uncertain,
+            "heuristic unsure: this question has no reference notes, so only generic signals were checked",
+        ));
+    }
+    out
+}
+
+fn structure(all: &[Sentence], clean: &crate::answer::Transcript, request: &GradeRequest<'_>) -> Structure {
     let mut missing_axes = Vec::new();
     for axis in Axis::ALL {
         let info = request.axes.get(axis);
-        let addressed = all
-            .iter()
-            .any(|s| s.real && sentences::first_term(&s.lower, &info.signals).is_some());
+        let addressed = all.iter().any(|s| {
+            (s.real && sentences::first_term(&s.lower, &info.signals).is_some()) || labels_axis(s, axis, &info.name)
+        });
         if !addressed {
             missing_axes.push((info.name.clone(), info.ask.clone()));
         }
     }
+    let phases = request.format.phases.len().max(1);
+    let covered = request
+        .format
+        .phases
+        .iter()
+        .filter(|p| {
+            clean
+                .sections
+                .iter()
+                .any(|s| s.phase.as_deref() == Some(p.id.as_str()) && s.text.split_whitespace().count() >= 15)
+        })
+        .count();
     Structure {
         axes_addressed: 6 - missing_axes.len(),
         missing_axes,
         components: mistakes::components_named(all).len(),
         flow: mistakes::has_data_flow(all),
         failure_sentences: mistakes::failure_mode_sentences(all),
+        phase_share: if clean.is_unstructured() {
+            0.5
+        } else {
+            covered as f64 / phases as f64
+        },
     }
+}
+
+/// In a drill a unit is evidence for a criterion only when it speaks to it: it names one
+/// of the criterion's concepts, or (for an axis) is labelled with the axis.
+fn speaks_to(s: &Sentence, criterion: &Criterion) -> bool {
+    if criterion
+        .signals
+        .iter()
+        .any(|sig| sentences::first_term(&s.lower, &sig.any).is_some())
+    {
+        return true;
+    }
+    let key = criterion.id.replace('-', "_");
+    Axis::ALL
+        .into_iter()
+        .find(|a| a.key() == key)
+        .is_some_and(|axis| labels_axis(s, axis, &criterion.name))
+}
+
+/// A worksheet line or a note labelled with the axis ("Scale: 20k req/s peak") addresses it.
+fn labels_axis(s: &Sentence, axis: Axis, name: &str) -> bool {
+    let Some((label, rest)) = s.lower.split_once(':') else {
+        return false;
+    };
+    if rest.split_whitespace().count() < 2 {
+        return false;
+    }
+    let label = label.trim_matches(|c: char| !c.is_alphanumeric()).replace('*', "");
+    let aliases: &[&str] = match axis {
+        Axis::QualityVsSpeed => &[
+            "quality vs speed",
+            "q vs speed",
+            "quality vs. speed",
+            "latency",
+            "speed",
+        ],
+        Axis::Scale => &["scale", "load"],
+        Axis::Freshness => &["freshness", "data freshness"],
+        Axis::Personalisation => &["personalisation", "personalization", "tenancy"],
+        Axis::FailureTolerance => &["failure tolerance", "failure", "availability"],
+        Axis::Compliance => &["compliance", "regulatory", "regulatory & compliance", "privacy"],
+    };
+    label == name.to_lowercase() || aliases.iter().any(|a| label == *a || label.ends_with(a))
 }
 
 /// A structure check's ceiling on a criterion's score, with the reason to give.
@@ -152,7 +326,7 @@ fn structure_cap(criterion: &Criterion, s: &Structure, numbers: usize, max: f64)
             let cap = if numbers == 0 { frac(0.25) } else { frac(0.5) };
             Some((
                 cap,
-                format!("only {numbers} sentence(s) with numbers: estimates need figures (QPS, tokens, GPUs, cost)"),
+                format!("only {numbers} line(s) with figures: estimates need numbers (QPS, tokens, GPUs, cost)"),
             ))
         }
         "architecture" if s.components < 3 || !s.flow => {
@@ -172,26 +346,73 @@ fn structure_cap(criterion: &Criterion, s: &Structure, numbers: usize, max: f64)
     }
 }
 
+/// A unit carries content when it holds a figure or at least two of the question's own
+/// reference terms: a concept said in a filler sentence ("roughly speaking, we should be
+/// careful") is not evidence.
+fn carries_content(s: &Sentence, context: &Context<'_>) -> bool {
+    s.has_number
+        || context.reference.is_empty()
+        || context.reference.terms_in(&s.lower) >= context.reference.content_bar()
+}
+
+/// The hint for a missing signal, fitted to the question: a topical concept is explained
+/// with what this question's own notes expect, not with an example from another system.
+fn hint_for(signal: &Signal, context: &Context<'_>) -> String {
+    if !signal.topical {
+        return signal.hint.clone();
+    }
+    let lead = signal
+        .hint
+        .split_once(':')
+        .map_or(signal.hint.as_str(), |(lead, _)| lead);
+    let retrieval_example = ["bm25", "chunk", "vector", "retriev", "rerank", "acl filter", "recall@"]
+        .iter()
+        .any(|t| signal.hint.to_lowercase().contains(t));
+    if retrieval_example
+        && !context.retrieval_question
+        && let Some(note) = context.reference.note_with(&signal.any)
+    {
+        return format!("{lead}: for this question, e.g. {}", crate::text::truncate(note, 200));
+    }
+    signal.hint.clone()
+}
+
 fn grade_criterion(
     criterion: &Criterion,
     evidence: &[&Sentence],
-    structure: &Structure,
-    numbers_in_scope: usize,
+    context: &Context<'_>,
     max: u8,
     rubric: &crate::rubric::Rubric,
-    shape: &str,
 ) -> CriterionScore {
-    let signals: Vec<&crate::rubric::Signal> = criterion.signals_for(shape).collect();
     let maxf = f64::from(max);
+    let signals: Vec<&Signal> = criterion
+        .signals_for(context.shape)
+        .filter(|s| !s.topical || context.reference.touches(&s.any))
+        .collect();
     let mut credited_per_sentence = vec![0usize; evidence.len()];
     let mut found: Vec<(&str, usize)> = Vec::new();
-    let mut missing: Vec<&crate::rubric::Signal> = Vec::new();
+    let mut missing: Vec<&Signal> = Vec::new();
     let mut keyword_only = 0usize;
-    for signal in signals.iter().copied() {
+    for signal in &signals {
+        // One unit credits a few concepts, more when it is long: a dense note carries
+        // several decisions, a keyword list none.
         let hit = evidence.iter().enumerate().find(|(i, s)| {
             s.real
-                && credited_per_sentence[*i] < MAX_CONCEPTS_PER_SENTENCE
+                && carries_content(s, context)
+                && credited_per_sentence[*i] < (s.words / 8).max(2)
                 && sentences::first_term(&s.lower, &signal.any).is_some()
+        });
+        // A data-flow concept is met by the flow the structure check found (a numbered
+        // request path says it without the words "data flow").
+        let hit = hit.or_else(|| {
+            (signal.any.iter().any(|t| t == "data flow") && context.structure.flow)
+                .then(|| {
+                    evidence
+                        .iter()
+                        .enumerate()
+                        .find(|(_, s)| s.real && (s.flow || s.numbered))
+                })
+                .flatten()
         });
         match hit {
             Some((i, _)) => {
@@ -211,27 +432,47 @@ fn grade_criterion(
     }
     let total = signals.len().max(1) as f64;
     let coverage = found.len() as f64 / total;
-    let mut hit_sentences: Vec<usize> = found.iter().map(|(_, i)| *i).collect();
-    hit_sentences.sort_unstable();
-    hit_sentences.dedup();
-    let share = |pred: &dyn Fn(&Sentence) -> bool| {
-        if hit_sentences.is_empty() {
-            0.0
-        } else {
-            hit_sentences.iter().filter(|i| pred(evidence[**i])).count() as f64 / hit_sentences.len() as f64
+    let soft_coverage = (coverage / FULL_COVERAGE).min(1.0);
+    let real: Vec<&&Sentence> = evidence.iter().filter(|s| s.real).collect();
+    let mut figures: Vec<&str> = real
+        .iter()
+        .flat_map(|s| s.quantities.iter().map(String::as_str))
+        .collect();
+    figures.sort_unstable();
+    figures.dedup();
+    let figure_credit = (figures.len() as f64 / FULL_FIGURES).min(1.0);
+    let checked: usize = real.iter().map(|s| s.arith_ok).sum();
+    let wrong: usize = real.iter().map(|s| s.arith_wrong).sum();
+    let arithmetic = ((checked as f64 - wrong as f64) / FULL_ARITHMETIC).clamp(0.0, 1.0);
+    let reasons = real
+        .iter()
+        .filter(|s| (s.reasons || s.lower.contains('→') || s.lower.contains("->")) && carries_content(s, context))
+        .count();
+    let reason_credit = (reasons as f64 / FULL_REASONS).min(1.0);
+    let depth = context.depth;
+    let rigour = context.rigour;
+    let raw = if context.drill {
+        // A drill is a few minutes on one skill: its own concepts, stated with a figure
+        // and a reason, are the whole score.
+        let figures = (figures.len() as f64 / 3.0).min(1.0);
+        let reasons = (reasons as f64 / 2.0).min(1.0);
+        0.55 * soft_coverage + 0.25 * figures.max(arithmetic) + 0.2 * reasons
+    } else {
+        match criterion.id.as_str() {
+            "scope-estimation" => {
+                0.3 * soft_coverage + 0.15 * depth + 0.15 * figure_credit + 0.2 * arithmetic + 0.2 * rigour
+            }
+            "communication" => 0.35 * soft_coverage + 0.3 * context.structure.phase_share + 0.2 * depth + 0.15 * rigour,
+            _ => 0.35 * soft_coverage + 0.25 * depth + 0.1 * figure_credit + 0.1 * reason_credit + 0.2 * rigour,
         }
     };
-    let quantified = share(&|s| s.has_number);
-    let reasoned = share(&|s| s.reasons);
-    // Prose on the topic that names no signal still shows some engagement: worth at
-    // most a tenth of the scale, so it separates a vague answer from none at all.
-    let real_sentences = evidence.iter().filter(|s| s.real).count();
-    let engagement = (real_sentences as f64 / ENGAGEMENT_SENTENCES).min(1.0);
-    let raw =
-        (0.1 * engagement + 0.55 * coverage + 0.2 * quantified * coverage.sqrt() + 0.15 * reasoned * coverage.sqrt())
-            * maxf;
-    let mut score = (raw * 10.0).round() / 10.0;
-    let cap = structure_cap(criterion, structure, numbers_in_scope, maxf);
+    let mut score = (raw * maxf * 10.0).round() / 10.0;
+    let numbers_in_scope = real.iter().filter(|s| s.has_number).count();
+    let cap = if context.drill {
+        None
+    } else {
+        structure_cap(criterion, &context.structure, numbers_in_scope, maxf)
+    };
     let mut capped_by = None;
     if let Some((ceiling, reason)) = &cap
         && score > *ceiling
@@ -241,13 +482,13 @@ fn grade_criterion(
     }
     let score = score.clamp(0.0, maxf);
 
-    let mut missing_hints: Vec<String> = missing.iter().map(|s| s.hint.clone()).collect();
+    let mut missing_hints: Vec<String> = missing.iter().map(|s| hint_for(s, context)).collect();
     if let Some((_, reason)) = &cap {
         missing_hints.insert(0, reason.clone());
     }
     let improvement = match (&capped_by, missing.first()) {
         (Some(reason), _) => reason.clone(),
-        (None, Some(signal)) => signal.hint.clone(),
+        (None, Some(signal)) => hint_for(signal, context),
         (None, None) => {
             let next = (score.round() as u8).saturating_add(1).min(max);
             let descriptor = criterion.levels.get(&next).map_or("", String::as_str);
@@ -261,7 +502,7 @@ fn grade_criterion(
     };
 
     let mut rationale = format!(
-        "Heuristic: {} of {} concepts found in real sentences",
+        "Heuristic: {} of {} concepts for this question found in sentences or notes that carry a decision, figure or cause",
         found.len(),
         signals.len()
     );
@@ -270,9 +511,16 @@ fn grade_criterion(
         rationale.push_str(&format!(" ({})", names.join(", ")));
     }
     rationale.push_str(&format!(
-        "; {:.0}% of those sentences carry numbers and {:.0}% give reasons.",
-        quantified * 100.0,
-        reasoned * 100.0
+        "; covers {:.0}% of what a staff answer to this question covers; {} distinct figure(s), {} calculation(s) that check out{}, {} stated cause(s).",
+        depth * 100.0,
+        figures.len(),
+        checked,
+        if wrong > 0 {
+            format!(" and {wrong} that do not")
+        } else {
+            String::new()
+        },
+        reasons
     ));
     if !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|s| s.concept.as_str()).collect();
@@ -280,13 +528,16 @@ fn grade_criterion(
     }
     if keyword_only > 0 {
         rationale.push_str(&format!(
-            " {keyword_only} concept(s) appear only in keyword lists or fragments, which earn nothing: say them in a sentence that argues."
+            " {keyword_only} concept(s) appear only in keyword lists, which earn nothing: attach a decision, a number or a cause."
         ));
     }
     if let Some(reason) = &capped_by {
         rationale.push_str(&format!(" Capped: {reason}."));
     }
 
+    let mut hit_sentences: Vec<usize> = found.iter().map(|(_, i)| *i).collect();
+    hit_sentences.sort_unstable();
+    hit_sentences.dedup();
     let evidence_quotes: Vec<String> = hit_sentences
         .iter()
         .take(3)

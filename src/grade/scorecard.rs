@@ -304,6 +304,16 @@ pub enum WarningKind {
     /// The LLM gave a criterion a score above the lowest level with no quote that
     /// could be found in the answer.
     UnsupportedScore,
+    /// Where the offline heuristic may be wrong (a short answer, a score on a band line).
+    Uncertain,
+    /// A calculation in the answer does not give the result it states.
+    ArithmeticWrong,
+    /// The offline heuristic's overall beside an LLM judge's, for comparison.
+    OfflineComparison,
+    /// The LLM judge and the offline heuristic disagree by more than a band.
+    JudgesDisagree,
+    /// The judge's stored calibration (`sdcoach calibrate`) says how far to trust it.
+    JudgeCalibration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

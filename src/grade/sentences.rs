@@ -18,6 +18,14 @@ pub struct Sentence {
     pub reasons: bool,
     /// A labelled flow such as "client -> gateway -> retriever".
     pub flow: bool,
+    /// Calculations with a stated result that checks out (`600 x 3k = 1.8M`).
+    pub arith_ok: usize,
+    /// Calculations whose stated result the arithmetic does not give.
+    pub arith_wrong: usize,
+    /// A numbered list item ("1. client sends …"): steps of a request path.
+    pub numbered: bool,
+    /// Distinct quantities written (`20k`, `< 400 ms`, `$2.50`), for depth that padding cannot fake.
+    pub quantities: Vec<String>,
 }
 
 /// Small words that hold a sentence together. A keyword list has almost none.
@@ -62,9 +70,10 @@ const REASONS: &[&str] = &[
 pub fn split(sections: &[(usize, &str)]) -> Vec<Sentence> {
     let mut out = Vec::new();
     for &(index, text) in sections {
-        for unit in units(text) {
+        for (unit, numbered) in units(text) {
             for piece in split_unit(&unit) {
-                if let Some(sentence) = classify(piece, index) {
+                if let Some(mut sentence) = classify(piece, index) {
+                    sentence.numbered = numbered;
                     out.push(sentence);
                 }
             }
@@ -73,40 +82,45 @@ pub fn split(sections: &[(usize, &str)]) -> Vec<Sentence> {
     out
 }
 
-/// Paragraphs and list items, markers stripped, whitespace collapsed.
-fn units(text: &str) -> Vec<String> {
+/// Paragraphs and list items, markers stripped, whitespace collapsed; each says whether
+/// it was a numbered item.
+fn units(text: &str) -> Vec<(String, bool)> {
     let mut units = Vec::new();
     let mut current = String::new();
-    let flush = |current: &mut String, units: &mut Vec<String>| {
+    let mut numbered = false;
+    let flush = |current: &mut String, numbered: &mut bool, units: &mut Vec<(String, bool)>| {
         let joined = current.split_whitespace().collect::<Vec<_>>().join(" ");
         if !joined.is_empty() {
-            units.push(joined);
+            units.push((joined, *numbered));
         }
         current.clear();
+        *numbered = false;
     };
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            flush(&mut current, &mut units);
+            flush(&mut current, &mut numbered, &mut units);
             continue;
         }
         if trimmed.starts_with('#') {
-            flush(&mut current, &mut units);
-            units.push(trimmed.trim_start_matches('#').trim().to_owned());
+            flush(&mut current, &mut numbered, &mut units);
+            units.push((trimmed.trim_start_matches('#').trim().to_owned(), false));
             continue;
         }
         match strip_marker(trimmed) {
             Some(item) => {
-                flush(&mut current, &mut units);
+                flush(&mut current, &mut numbered, &mut units);
+                numbered = trimmed.starts_with(|c: char| c.is_ascii_digit());
                 current.push_str(item);
                 current.push(' ');
             }
             None => {
                 // A table row or a diagram line stands alone.
                 if trimmed.starts_with('|') || trimmed.contains("->") || trimmed.contains('→') {
-                    flush(&mut current, &mut units);
+                    flush(&mut current, &mut numbered, &mut units);
+                    numbered = trimmed.starts_with(|c: char| c.is_ascii_digit());
                     current.push_str(trimmed);
-                    flush(&mut current, &mut units);
+                    flush(&mut current, &mut numbered, &mut units);
                 } else {
                     current.push_str(trimmed.trim_start_matches('>').trim());
                     current.push(' ');
@@ -114,7 +128,7 @@ fn units(text: &str) -> Vec<String> {
             }
         }
     }
-    flush(&mut current, &mut units);
+    flush(&mut current, &mut numbered, &mut units);
     units
 }
 
@@ -175,6 +189,13 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that show a decision or a cause in a terse note.
+const DECISION: &[&str] = &[
+    "→", "->", "=>", "so", "because", "instead", "not", "rather", "only", "never", "always", "must", "cap", "caps",
+    "pin", "pinned", "shed", "reject", "rejects", "prefer", "choose", "chose", "pick", "use", "route", "routes",
+    "fallback", "degrade", "gate", "gated", "block", "drop", "evict", "retry", "refund", "isolate", "scoped", "per",
+];
+
 fn classify(text: &str, section: usize) -> Option<Sentence> {
     let words = words_of(text);
     if words.is_empty() {
@@ -185,11 +206,25 @@ fn classify(text: &str, section: usize) -> Option<Sentence> {
     let commas = text.matches(',').count();
     let arrows = lower.matches("->").count() + lower.matches('→').count() + lower.matches("=>").count();
     let flow = arrows >= 2 && words.len() >= 3;
-    let list_like = commas >= 3 && commas * 3 >= words.len();
-    let prose = words.len() >= 5 && glue >= 2 && glue * 8 >= words.len() && !list_like;
-    let real = prose || flow;
-    let has_number = words.iter().any(|w| is_number(w)) || text.contains('$');
+    let checks = crate::estimate::arith::check_line(text);
+    let arith_ok = checks.iter().filter(|c| c.ok).count();
+    let arith_wrong = checks.len() - arith_ok;
+    let quantities = quantities_of(text);
+    let has_number = !quantities.is_empty() || text.contains('$');
     let reasons = REASONS.iter().any(|r| lower.contains(r));
+    // A keyword list: mostly commas and nouns. Codes such as "429, 503" in it are names,
+    // not figures; only a calculation, a flow or a bound ("< 400 ms") rescues it.
+    let list_like = commas >= 2 && commas * 3 >= words.len();
+    let bounded = text.contains(['<', '>', '≤', '≥', '≈', '×']) || lower.contains(" x ");
+    let prose = words.len() >= 5 && glue >= 2 && glue * 8 >= words.len() && !list_like;
+    let decision = words.iter().any(|w| DECISION.contains(&w.as_str())) || arrows > 0;
+    let note = words.len() >= 3
+        && if list_like {
+            !checks.is_empty() || flow || (bounded && has_number)
+        } else {
+            has_number || reasons || decision || !checks.is_empty()
+        };
+    let real = prose || flow || note;
     Some(Sentence {
         text: text.to_owned(),
         lower,
@@ -199,7 +234,29 @@ fn classify(text: &str, section: usize) -> Option<Sentence> {
         has_number,
         reasons,
         flow,
+        arith_ok,
+        arith_wrong,
+        numbered: false,
+        quantities,
     })
+}
+
+/// The distinct figures in a unit, normalised ("20k req/s" → "20k"); identifiers such as
+/// "p95", "H100" or "gpt-4o" are not figures.
+fn quantities_of(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '|' | '*')) {
+        let w = raw.trim_matches(|c: char| matches!(c, '.' | ':' | '"' | '\'' | '!' | '?'));
+        let w = w.trim_start_matches(['~', '≈', '<', '>', '≤', '≥', '$', '+', '€', '£', '=']);
+        if !is_number(w) {
+            continue;
+        }
+        let q = w.to_lowercase();
+        if !out.contains(&q) {
+            out.push(q);
+        }
+    }
+    out
 }
 
 /// "800", "2k", "1.5", "70b", "30%", "~40" count; "p95" or "h100" do not.

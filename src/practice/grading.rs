@@ -11,19 +11,46 @@ use crate::session::{DrillKind, Mode, Session};
 use super::setup::format_id;
 use super::transcript::transcript_of;
 
-/// The rubric a session is graded with. A phase drill uses the mock rubric's criteria for
-/// that phase only, re-weighted to sum to 1.
+/// The rubric a session is graded with. A phase drill is graded with the `drill-phase`
+/// rubric: what the phase is for (the concepts the mock rubric's criteria for that phase
+/// look for), its numbers and its decisions; no communication or hiring-band criteria. When
+/// no `drill-phase` rubric is loaded, the mock rubric's criteria for the phase stand in,
+/// re-weighted to sum to 1.
 pub fn rubric_for(catalog: &Catalog, session: &Session) -> Option<LoadedRubric> {
     let loaded = catalog.rubric(&session.rubric_id)?.clone();
     if session.mode != Mode::Drill(DrillKind::Phase) {
         return Some(loaded);
     }
-    let phase = &session.phases.first()?.id;
+    let phase = session.phases.first()?;
+    let of_phase: Vec<&crate::rubric::Criterion> = loaded
+        .rubric
+        .criteria
+        .iter()
+        .filter(|c| c.phases.first() == Some(&phase.id) && c.id != "communication")
+        .collect();
+    if let Some(drill) = catalog.rubric("drill-phase") {
+        let mut drill = drill.clone();
+        for c in &mut drill.rubric.criteria {
+            c.phases = vec![phase.id.clone()];
+            if c.id == "phase-content" {
+                c.signals = of_phase.iter().flat_map(|m| m.signals.iter().cloned()).collect();
+            }
+        }
+        drill.rubric.criteria.retain(|c| !c.signals.is_empty());
+        drill.rubric.title = format!("{} — {}", drill.rubric.title, phase.name);
+        if !drill.rubric.criteria.is_empty() {
+            let total: f64 = drill.rubric.criteria.iter().map(|c| c.weight).sum();
+            for c in &mut drill.rubric.criteria {
+                c.weight /= total;
+            }
+            return Some(drill);
+        }
+    }
     let mut narrowed = loaded.clone();
     narrowed
         .rubric
         .criteria
-        .retain(|c| c.phases.first() == Some(phase) || c.phases.contains(phase));
+        .retain(|c| c.phases.first() == Some(&phase.id) || c.phases.contains(&phase.id));
     if narrowed.rubric.criteria.is_empty() {
         return Some(loaded);
     }
@@ -31,7 +58,7 @@ pub fn rubric_for(catalog: &Catalog, session: &Session) -> Option<LoadedRubric> 
     for c in &mut narrowed.rubric.criteria {
         c.weight /= total;
     }
-    narrowed.rubric.title = format!("{} — {} only", loaded.rubric.title, session.phases[0].name);
+    narrowed.rubric.title = format!("{} — {} only", loaded.rubric.title, phase.name);
     Some(narrowed)
 }
 
@@ -43,6 +70,9 @@ pub async fn grade_session(
     grader: Arc<dyn Grader>,
     source: String,
 ) -> Scorecard {
+    if let Some(reason) = unscorable(&session) {
+        return unscored(&question, &session, grader.info(), source, reason);
+    }
     let transcript = transcript_of(&session, &catalog);
     let format_id = format_id(&question, session.mode).to_owned();
     let (Some(rubric), Some(format)) = (rubric_for(&catalog, &session), catalog.format(&format_id)) else {
@@ -61,6 +91,28 @@ pub async fn grade_session(
         source,
     };
     grader.grade(&request).await
+}
+
+/// Why a session cannot be graded at all: no answer text, or a mock abandoned before its
+/// first phase ended. Such a session is unscored (and so never a 0/4 in stats), not poor.
+pub fn unscorable(session: &Session) -> Option<String> {
+    if session.word_count() == 0 {
+        return Some("no answer text: nothing was typed, so there is nothing to grade".into());
+    }
+    let first = session.phases.first()?;
+    let moved_on = session
+        .phases
+        .iter()
+        .skip(1)
+        .any(|p| p.visited || !p.text.trim().is_empty());
+    if session.mode == Mode::Mock && !moved_on && first.spent_ms < first.budget_ms {
+        return Some(format!(
+            "abandoned after {} s, before the first phase ({}) ended: too little to grade",
+            first.spent_ms / 1000,
+            first.name
+        ));
+    }
+    None
 }
 
 /// A card that says why grading could not start, carrying no scores.
@@ -92,5 +144,59 @@ fn unscored(question: &Question, session: &Session, grader: GraderInfo, source: 
             phases: Vec::new(),
         },
         flow: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::practice::{PracticeRequest, new_record};
+    use crate::store::UtcTime;
+
+    fn session(mode: Mode) -> (Arc<Catalog>, Arc<Question>, Session) {
+        let catalog = Arc::new(Catalog::shipped().unwrap());
+        let question = Arc::new(catalog.question("openai-api").unwrap().clone());
+        let record = new_record(
+            &catalog,
+            &question,
+            &PracticeRequest::on("openai-api", mode, None),
+            UtcTime::from_unix(1_700_000_000),
+        )
+        .unwrap();
+        (catalog, question, record.session.unwrap())
+    }
+
+    #[test]
+    fn an_abandoned_mock_is_unscored_with_the_reason() {
+        let (catalog, question, mut s) = session(Mode::Mock);
+        s.phases[0].spent_ms = 11_000;
+        let card = futures::executor::block_on(grade_session(
+            catalog.clone(),
+            question.clone(),
+            s.clone(),
+            Arc::new(crate::grade::OfflineGrader),
+            "t".into(),
+        ));
+        assert!(card.criteria.is_empty() && card.overall.is_none());
+        assert!(card.unscored_reason().unwrap().contains("no answer text"));
+        s.phases[0].text = "It should be fast and scale.".into();
+        let card = futures::executor::block_on(grade_session(
+            catalog,
+            question,
+            s,
+            Arc::new(crate::grade::OfflineGrader),
+            "t".into(),
+        ));
+        let reason = card.unscored_reason().unwrap();
+        assert!(reason.contains("abandoned after 11 s"), "{reason}");
+    }
+
+    #[test]
+    fn a_mock_that_reached_a_later_phase_is_graded() {
+        let (_, _, mut s) = session(Mode::Mock);
+        s.phases[0].spent_ms = 60_000;
+        s.phases[0].text = "Scale: 20k QPS.".into();
+        s.phases[1].visited = true;
+        assert_eq!(unscorable(&s), None);
     }
 }

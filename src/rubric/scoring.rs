@@ -142,6 +142,11 @@ pub struct Signal {
     /// (an API contract matters for a serving platform, not for a batch pipeline).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shapes: Vec<String>,
+    /// The concept belongs to some questions only (retrieval, KV-cache sizing, human
+    /// review): it is looked for, and its hint given, only when the question's own
+    /// reference notes mention one of its terms.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub topical: bool,
 }
 
 impl Signal {
