@@ -92,7 +92,10 @@ async fn a_thousand_word_answer_at_4096_is_graded_per_criterion_after_learning_t
     // The first request was planned for the assumed 8,192 window and refused; every
     // request after the re-plan fitted.
     assert_eq!(fake.refused.load(Ordering::Relaxed), 1);
-    assert_eq!(fake.graded.load(Ordering::Relaxed), 7);
+    assert_eq!(
+        fake.graded.load(Ordering::Relaxed),
+        catalog.rubric("mock-interview").expect("rubric").rubric.criteria.len()
+    );
     assert!(fake.largest.load(Ordering::Relaxed) < 4096);
     let note = card
         .warnings
@@ -100,12 +103,18 @@ async fn a_thousand_word_answer_at_4096_is_graded_per_criterion_after_learning_t
         .find(|w| w.kind == WarningKind::PerCriterion)
         .expect("per-criterion note");
     assert!(
-        note.message.contains("4,096 tokens (learnt") && note.message.contains("graded per criterion (7 requests)"),
+        note.message.contains("4,096 tokens (learnt")
+            && note.message.contains(&format!(
+                "graded per criterion ({} requests)",
+                catalog.rubric("mock-interview").expect("rubric").rubric.criteria.len()
+            )),
         "{}",
         note.message
     );
-    // Usage counts the refused request and the seven gradings.
-    assert_eq!(card.usage.as_ref().map(|u| u.requests), Some(8));
+    // Usage counts the refused request and one grading per criterion.
+    let criteria =
+        u32::try_from(catalog.rubric("mock-interview").expect("rubric").rubric.criteria.len()).expect("a few criteria");
+    assert_eq!(card.usage.as_ref().map(|u| u.requests), Some(criteria + 1));
 }
 
 #[tokio::test]
@@ -155,7 +164,11 @@ async fn the_repair_of_an_invalid_reply_fits_the_window_too() {
         card.warnings
     );
     assert_eq!(fake.refused.load(Ordering::Relaxed), 0);
-    assert_eq!(fake.graded.load(Ordering::Relaxed), 8, "seven gradings and one repair");
+    assert_eq!(
+        fake.graded.load(Ordering::Relaxed),
+        catalog.rubric("mock-interview").expect("rubric").rubric.criteria.len() + 1,
+        "one grading per criterion and one repair"
+    );
 }
 
 #[tokio::test]
@@ -261,7 +274,10 @@ async fn per_criterion_can_be_asked_for_and_whole_is_kept_when_it_fits() {
     )
     .await;
     assert_fully_graded(&split, &catalog);
-    assert_eq!(fake.graded.load(Ordering::Relaxed), 8);
+    assert_eq!(
+        fake.graded.load(Ordering::Relaxed),
+        catalog.rubric("mock-interview").expect("rubric").rubric.criteria.len() + 1
+    );
     // The requests of one per-criterion grading share their whole start (brief, question
     // and answer), so a provider's prompt cache, or llama.cpp's reuse of the previous
     // request's prefix, serves it; only the criterion's part after the answer differs.
@@ -276,7 +292,10 @@ async fn per_criterion_can_be_asked_for_and_whole_is_kept_when_it_fits() {
             (text(0), text(1))
         })
         .collect();
-    assert_eq!(prompts.len(), 7);
+    assert_eq!(
+        prompts.len(),
+        catalog.rubric("mock-interview").expect("rubric").rubric.criteria.len()
+    );
     assert!(
         prompts.iter().all(|(system, _)| *system == prompts[0].0),
         "one system message"
