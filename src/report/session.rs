@@ -355,6 +355,20 @@ fn reference(s: &mut String, q: &Question, catalog: &Catalog) {
             let _ = writeln!(s, "- {}", p.trim());
         }
     }
+    if let Some(exemplar) = q.exemplar.as_deref().filter(|e| !e.trim().is_empty()) {
+        // The exemplar's own `##` phase headings sit one level below this section.
+        let _ = writeln!(s, "\n### What a strong answer looked like (staff-level exemplar)\n");
+        for line in exemplar.trim().lines() {
+            match line.strip_prefix("## ") {
+                Some(heading) => {
+                    let _ = writeln!(s, "#### {heading}");
+                }
+                None => {
+                    let _ = writeln!(s, "{line}");
+                }
+            }
+        }
+    }
     if !q.deep_dives.is_empty() {
         let _ = writeln!(s, "\n### Deep dives\n");
         for d in &q.deep_dives {
