@@ -72,7 +72,7 @@ fn load_with(text: String, kind: FileKind) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_banks_round_trip(questions in vec(question(), 1..4)) {

@@ -42,8 +42,13 @@ pub fn check(text: &str) -> Result<(), LimitError> {
     let budget = text.len().saturating_mul(UNITS_PER_BYTE).saturating_add(UNITS_BASE);
     let left = Cell::new(budget);
     for document in serde_yaml::Deserializer::from_str(text) {
-        let spent = Count { left: &left }.deserialize(document).is_err() && left.get() == 0;
-        if spent {
+        let failed = Count { left: &left }.deserialize(document).is_err();
+        if failed && left.get() > 0 {
+            // A syntax error is the real parse's to report, with its own position; the
+            // document stream does not move past it, so stop here rather than spin.
+            break;
+        }
+        if failed {
             return Err(LimitError {
                 line,
                 column,
@@ -53,7 +58,6 @@ pub fn check(text: &str) -> Result<(), LimitError> {
                 ),
             });
         }
-        // Any other error is the real parse's to report, with its own position.
     }
     Ok(())
 }
@@ -313,5 +317,12 @@ mod tests {
         assert!(err.message.contains("alias"), "{}", err.message);
         let modest = "base: &b {x: 1, y: [1, 2, 3]}\nuses: [*b, *b, *b]\n";
         assert!(check(modest).is_ok());
+    }
+
+    #[test]
+    fn a_file_with_an_alias_and_a_syntax_error_returns_for_the_real_parse_to_report() {
+        // The document stream does not move past a syntax error; the check must stop.
+        let broken = "a: &x 1\nb: *x\nc: [unclosed\n  - : ]:\n";
+        assert!(check(broken).is_ok());
     }
 }
