@@ -146,6 +146,8 @@ fn deep_dives_paused(catalog: &Catalog) -> App<'_> {
 fn grading_and_results_screens() {
     snap("grading", |catalog| {
         let mut app = characterise_in_progress(catalog);
+        // New ids end in a random suffix; the snapshot pins one.
+        app.session_id = "20261121-083320-mock-openai-api-7193bc".into();
         app.screen = Screen::Grading { since: 150_000 };
         app.now = 153_400;
         app
