@@ -2,7 +2,7 @@
 //! installed `sdcoach` works from any directory.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 fn main() {
@@ -21,54 +21,36 @@ fn main() {
         "The shipped `sdcoach estimate` presets: (path relative to the repository, contents).",
         "shipped_presets.rs",
     );
+    embed_calibration(&root);
 }
 
 /// Writes `OUT_DIR/out_file` holding a static list of every YAML file in `dirs`.
 fn embed(root: &str, dirs: &[&str], static_name: &str, doc: &str, out_file: &str) {
-    let mut code = format!("/// {doc}\npub static {static_name}: &[(&str, &str)] = &[\n");
+    let mut code = list_start(static_name, doc);
     for dir in dirs {
         let dir_path = Path::new(root).join(dir);
-        println!("cargo:rerun-if-changed={}", dir_path.display());
-        let Ok(entries) = fs::read_dir(&dir_path) else {
+        if !dir_path.is_dir() {
             println!(
                 "cargo:warning=no {} directory: nothing of it is embedded",
                 dir_path.display()
             );
-            continue;
-        };
-        let mut files: Vec<_> = entries
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-            .collect();
-        files.sort();
-        for file in files {
-            let name = file.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
-            println!("cargo:rerun-if-changed={}", file.display());
-            writeln!(
-                code,
-                "    ({:?}, include_str!({:?})),",
-                format!("{dir}/{name}"),
-                file.display().to_string()
-            )
-            .expect("writing to a String");
+        }
+        for file in files_in(&dir_path, &["yaml", "yml"]) {
+            push_entry(&mut code, dir, &file);
         }
     }
-    code.push_str("];\n");
-    if static_name == "SHIPPED" {
-        embed_calibration(Path::new(root), &mut code);
-    }
-    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(out_file);
-    fs::write(out, code).expect("writing the embedded list");
+    write_list(code, out_file);
 }
 
 /// `calibration/<question>/<answer>.md`: the labelled reference answers `calibrate` grades.
-fn embed_calibration(root: &Path, code: &mut String) {
-    code.push_str(
-        "/// The shipped calibration answers: (path relative to the repository, contents).\npub static SHIPPED_CALIBRATION: &[(&str, &str)] = &[\n",
+fn embed_calibration(root: &str) {
+    let mut code = list_start(
+        "SHIPPED_CALIBRATION",
+        "The shipped calibration answers: (path relative to the repository, contents).",
     );
-    let dir = root.join("calibration");
+    let dir = Path::new(root).join("calibration");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut folders: Vec<_> = fs::read_dir(&dir)
+    let mut folders: Vec<PathBuf> = fs::read_dir(&dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -78,25 +60,52 @@ fn embed_calibration(root: &Path, code: &mut String) {
         .unwrap_or_default();
     folders.sort();
     for folder in folders {
-        println!("cargo:rerun-if-changed={}", folder.display());
         let question = folder.file_name().and_then(|n| n.to_str()).expect("UTF-8 folder name");
-        let mut files: Vec<_> = fs::read_dir(&folder)
-            .expect("reading a calibration folder")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect();
-        files.sort();
-        for file in files {
-            let name = file.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
-            println!("cargo:rerun-if-changed={}", file.display());
-            writeln!(
-                code,
-                "    ({:?}, include_str!({:?})),",
-                format!("calibration/{question}/{name}"),
-                file.display().to_string()
-            )
-            .expect("writing to a String");
+        for file in files_in(&folder, &["md"]) {
+            push_entry(&mut code, &format!("calibration/{question}"), &file);
         }
     }
+    write_list(code, "shipped_calibration.rs");
+}
+
+fn list_start(static_name: &str, doc: &str) -> String {
+    format!("/// {doc}\npub static {static_name}: &[(&str, &str)] = &[\n")
+}
+
+/// The files in `dir` with one of `extensions`, sorted; cargo reruns when any changes.
+fn files_in(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| extensions.contains(&e))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// One `(path relative to the repository, include_str!(file))` entry.
+fn push_entry(code: &mut String, relative_dir: &str, file: &Path) {
+    let name = file.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
+    println!("cargo:rerun-if-changed={}", file.display());
+    writeln!(
+        code,
+        "    ({:?}, include_str!({:?})),",
+        format!("{relative_dir}/{name}"),
+        file.display().to_string()
+    )
+    .expect("writing to a String");
+}
+
+fn write_list(mut code: String, out_file: &str) {
     code.push_str("];\n");
+    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(out_file);
+    fs::write(out, code).expect("writing the embedded list");
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 
 include!(concat!(env!("OUT_DIR"), "/shipped.rs"));
+include!(concat!(env!("OUT_DIR"), "/shipped_calibration.rs"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
