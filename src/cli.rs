@@ -262,6 +262,10 @@ pub struct CalibrateArgs {
     /// Only the ladders of this topic (e.g. rag, model-serving).
     #[arg(long, value_name = "TOPIC")]
     pub topic: Option<String>,
+    /// Grade the ladders in this folder (`<question-id>/<level>.md`, as in `calibration/`)
+    /// instead of the shipped ones: your own yardstick, checked like the shipped one.
+    #[arg(long, value_name = "DIR")]
+    pub ladders: Option<std::path::PathBuf>,
     /// The whole report as JSON (schema `sdcoach.calibration/1`).
     #[arg(long)]
     pub json: bool,

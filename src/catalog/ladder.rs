@@ -278,6 +278,43 @@ pub fn shipped(catalog: &Catalog) -> Result<Vec<LadderAnswer>, Diagnostics> {
     load(SHIPPED_CALIBRATION, catalog)
 }
 
+/// The ladders in a folder laid out like `calibration/`: one sub-folder per question,
+/// one `.md` file per answer. Files are named `calibration/<question>/<stem>.md` in
+/// diagnostics only when they are the shipped ones; here they keep their real path.
+pub fn from_dir(dir: &std::path::Path, catalog: &Catalog) -> Result<Vec<LadderAnswer>, Diagnostics> {
+    let unreadable = |path: &std::path::Path, e: std::io::Error| {
+        Diagnostics(vec![Diagnostic::error(
+            &path.display().to_string(),
+            None,
+            "ladders",
+            format!("cannot read it ({e}); pass a folder of `<question-id>/<level>.md` files"),
+        )])
+    };
+    let mut files = Vec::new();
+    let mut folders: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| unreadable(dir, e))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let mut entries: Vec<_> = std::fs::read_dir(&folder)
+            .map_err(|e| unreadable(&folder, e))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let text = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, e))?;
+            files.push((path.display().to_string(), text));
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(f, t)| (f.as_str(), t.as_str())).collect();
+    load(&borrowed, catalog)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,11 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     // A judge that fails is measured as failing, not replaced by the offline grader.
     settings.fallback = false;
     let catalog = super::load_catalog(config)?;
-    let mut answers = ladder::shipped(&catalog).map_err(|d| usage(d.to_string()))?;
+    let mut answers = match &args.ladders {
+        Some(dir) => ladder::from_dir(dir, &catalog),
+        None => ladder::shipped(&catalog),
+    }
+    .map_err(|d| usage(d.to_string()))?;
     let scope = if let Some(id) = &args.question {
         super::find_question(&catalog, id)?;
         answers.retain(|a| &a.question == id);
@@ -29,6 +33,10 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
         format!("topic {topic}")
     } else {
         "all topics".to_owned()
+    };
+    let scope = match &args.ladders {
+        Some(dir) => format!("{scope} of the ladders in {}", dir.display()),
+        None => scope,
     };
     if answers.is_empty() {
         let mut topics: Vec<&str> = ladder::shipped(&catalog)
@@ -61,7 +69,12 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
         .build()?;
     let graded = runtime.block_on(calibrate::grade_all(&catalog, &answers, grader.as_ref(), concurrency));
     let report = calibrate::report(graded, grader.info(), &catalog, scope, started.elapsed().as_secs_f64());
-    let stored = calibrate::store(&config.paths.calibration_dir(), &report);
+    // Scorecards quote the agreement measured on the shipped yardstick; a result on a
+    // private folder of ladders is printed, not kept in its place.
+    let stored = match &args.ladders {
+        None => Some(calibrate::store(&config.paths.calibration_dir(), &report)),
+        Some(_) => None,
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -69,8 +82,12 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     } else {
         write!(out, "{}", render(&report))?;
         match &stored {
-            Ok(path) => writeln!(out, "kept in {}; this grader's scorecards will show it", path.display())?,
-            Err(e) => writeln!(out, "warning: could not keep the result: {e}")?,
+            Some(Ok(path)) => writeln!(out, "kept in {}; this grader's scorecards will show it", path.display())?,
+            Some(Err(e)) => writeln!(out, "warning: could not keep the result: {e}")?,
+            None => writeln!(
+                out,
+                "not kept: scorecards show the agreement measured on the shipped ladders"
+            )?,
         }
     }
     Ok(ExitCode::SUCCESS)
