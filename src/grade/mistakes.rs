@@ -244,21 +244,29 @@ fn any_in(s: &Sentence, terms: &[&str]) -> bool {
     })
 }
 
+fn any_real(sentences: &[Sentence], terms: &[&str]) -> bool {
+    sentences.iter().any(|s| s.real && any_in(s, terms))
+}
+
 fn count_real(sentences: &[Sentence], terms: &[&str]) -> usize {
     sentences.iter().filter(|s| s.real && any_in(s, terms)).count()
 }
 
-/// Components named in real sentences or flow lines.
-pub fn components_named(sentences: &[Sentence]) -> Vec<&'static str> {
+/// How many distinct components real sentences or flow lines name, counting up to
+/// `enough` (the checks only ask whether a design names at least that many).
+pub fn components_named(sentences: &[Sentence], enough: usize) -> usize {
     let mut found: Vec<&'static str> = Vec::new();
     for s in sentences.iter().filter(|s| s.real) {
         for c in COMPONENTS {
             if !found.contains(c) && contains_term(&s.lower, c) {
                 found.push(c);
+                if found.len() >= enough {
+                    return found.len();
+                }
             }
         }
     }
-    found
+    found.len()
 }
 
 /// A flow is drawn (`a → b → c`), said (two sentences that move data), or numbered as
@@ -288,7 +296,7 @@ pub fn detect(sentences: &[Sentence]) -> Vec<Mistake> {
         })
     };
 
-    let scope_cut = count_real(sentences, SCOPE_CUT) > 0;
+    let scope_cut = any_real(sentences, SCOPE_CUT);
     let broad: Vec<&str> = BROAD_AREAS
         .iter()
         .copied()
@@ -316,7 +324,7 @@ pub fn detect(sentences: &[Sentence]) -> Vec<Mistake> {
     }
 
     let latency = sentences.iter().any(|s| s.real && s.has_number && any_in(s, LATENCY));
-    let cost = count_real(sentences, COST) > 0;
+    let cost = any_real(sentences, COST);
     if !latency || !cost {
         let missing = match (latency, cost) {
             (false, false) => "neither a latency target with a number nor any cost reasoning",
@@ -326,19 +334,19 @@ pub fn detect(sentences: &[Sentence]) -> Vec<Mistake> {
         push(MistakeKind::NoLatencyCostReasoning, missing.to_owned());
     }
 
-    let components = components_named(sentences);
+    let components = components_named(sentences, 3);
     let flow = has_data_flow(sentences);
-    if components.len() < 3 || !flow {
-        let detail = match (components.len() < 3, flow) {
+    if components < 3 || !flow {
+        let detail = match (components < 3, flow) {
             (true, false) => format!(
                 "{} named component{} and no data flow; label each box and number the request path",
-                components.len(),
-                if components.len() == 1 { "" } else { "s" }
+                components,
+                if components == 1 { "" } else { "s" }
             ),
             (true, true) => format!(
                 "only {} named component{}; label the gateway, retrieval/data layer, model serving and storage",
-                components.len(),
-                if components.len() == 1 { "" } else { "s" }
+                components,
+                if components == 1 { "" } else { "s" }
             ),
             _ => "components named but no data flow; say what each arrow carries (1 client → gateway → …)".to_owned(),
         };
@@ -351,14 +359,14 @@ pub fn detect(sentences: &[Sentence]) -> Vec<Mistake> {
             "no failure mode discussed; cover GPU node loss mid-stream, a traffic spike and a dependency outage".into(),
         );
     }
-    if count_real(sentences, EVAL) == 0 {
+    if !any_real(sentences, EVAL) {
         push(
             MistakeKind::NoEvalPipeline,
             "no evaluation; keep a versioned golden set, score every model/prompt change on it and gate releases"
                 .into(),
         );
     }
-    if count_real(sentences, FALLBACK) == 0 {
+    if !any_real(sentences, FALLBACK) {
         push(
             MistakeKind::NoFallback,
             "no fallback; say what serves users when the model or a dependency fails (smaller model, cached answer)"

@@ -66,6 +66,9 @@ struct Structure {
 struct Context<'a> {
     /// The question's expected shape: some signals apply to some shapes only.
     shape: &'a str,
+    /// Every unit of the answer: a concept said anywhere is never reported missing.
+    all: &'a [Sentence],
+    axes: &'a crate::axis::PerAxis<crate::rubric::AxisInfo>,
     structure: Structure,
     reference: &'a Reference,
     /// How much of the question's reference the whole answer covers (1.0 = staff level).
@@ -116,8 +119,12 @@ impl OfflineGrader {
             .enumerate()
             .map(|(i, s)| (i, s.text.as_str()))
             .collect();
-        let all = sentences::split(&indexed);
+        let mut all = sentences::split(&indexed);
         let reference = Reference::of(request.question);
+        // Counting reference terms allocates; do it once per unit, not once per signal.
+        for s in &mut all {
+            s.content = s.has_number || reference.is_empty() || reference.terms_in(&s.lower) >= reference.content_bar();
+        }
         let all_refs: Vec<&Sentence> = all.iter().collect();
         let real: Vec<&Sentence> = all.iter().filter(|s| s.real).collect();
         let mut figures: Vec<&str> = real
@@ -133,6 +140,8 @@ impl OfflineGrader {
         let drill = rubric.id.starts_with("drill-");
         let context = Context {
             shape: &request.question.shape.choice,
+            all: &all,
+            axes: request.axes,
             drill,
             rigour,
             structure: structure(&all, &clean, request),
@@ -229,10 +238,7 @@ fn structure(all: &[Sentence], clean: &crate::answer::Transcript, request: &Grad
     let mut missing_axes = Vec::new();
     for axis in Axis::ALL {
         let info = request.axes.get(axis);
-        let addressed = all.iter().any(|s| {
-            (s.real && sentences::first_term(&s.lower, &info.signals).is_some()) || labels_axis(s, axis, &info.name)
-        });
-        if !addressed {
+        if !all.iter().any(|s| addresses_axis(s, axis, info)) {
             missing_axes.push((info.name.clone(), info.ask.clone()));
         }
     }
@@ -251,7 +257,7 @@ fn structure(all: &[Sentence], clean: &crate::answer::Transcript, request: &Grad
     Structure {
         axes_addressed: 6 - missing_axes.len(),
         missing_axes,
-        components: mistakes::components_named(all).len(),
+        components: mistakes::components_named(all, 3),
         flow: mistakes::has_data_flow(all),
         failure_sentences: mistakes::failure_mode_sentences(all),
         phase_share: if clean.is_unstructured() {
@@ -279,15 +285,13 @@ fn speaks_to(s: &Sentence, criterion: &Criterion) -> bool {
         .is_some_and(|axis| labels_axis(s, axis, &criterion.name))
 }
 
-/// A worksheet line or a note labelled with the axis ("Scale: 20k req/s peak") addresses it.
+/// A worksheet line or a note labelled with the axis ("Scale: 20k req/s peak",
+/// "**Failure tolerance.** 99.9% …") addresses it.
 fn labels_axis(s: &Sentence, axis: Axis, name: &str) -> bool {
-    let Some((label, rest)) = s.lower.split_once(':') else {
+    let Some(label) = &s.label else {
         return false;
     };
-    if rest.split_whitespace().count() < 2 {
-        return false;
-    }
-    let label = label.trim_matches(|c: char| !c.is_alphanumeric()).replace('*', "");
+    let label = label.trim_matches(|c: char| !c.is_alphanumeric());
     let aliases: &[&str] = match axis {
         Axis::QualityVsSpeed => &[
             "quality vs speed",
@@ -299,10 +303,15 @@ fn labels_axis(s: &Sentence, axis: Axis, name: &str) -> bool {
         Axis::Scale => &["scale", "load"],
         Axis::Freshness => &["freshness", "data freshness"],
         Axis::Personalisation => &["personalisation", "personalization", "tenancy"],
-        Axis::FailureTolerance => &["failure tolerance", "failure", "availability"],
+        Axis::FailureTolerance => &["failure tolerance", "failure", "availability", "reliability"],
         Axis::Compliance => &["compliance", "regulatory", "regulatory & compliance", "privacy"],
     };
     label == name.to_lowercase() || aliases.iter().any(|a| label == *a || label.ends_with(a))
+}
+
+/// A unit speaks to an axis when it names one of the axis's terms or is labelled with it.
+fn addresses_axis(s: &Sentence, axis: Axis, info: &crate::rubric::AxisInfo) -> bool {
+    (s.real && sentences::first_term(&s.lower, &info.signals).is_some()) || labels_axis(s, axis, &info.name)
 }
 
 /// A structure check's ceiling on a criterion's score, with the reason to give.
@@ -348,11 +357,9 @@ fn structure_cap(criterion: &Criterion, s: &Structure, numbers: usize, max: f64)
 
 /// A unit carries content when it holds a figure or at least two of the question's own
 /// reference terms: a concept said in a filler sentence ("roughly speaking, we should be
-/// careful") is not evidence.
-fn carries_content(s: &Sentence, context: &Context<'_>) -> bool {
-    s.has_number
-        || context.reference.is_empty()
-        || context.reference.terms_in(&s.lower) >= context.reference.content_bar()
+/// careful") is not evidence. Computed once per answer in `grade_now`.
+fn carries_content(s: &Sentence) -> bool {
+    s.content
 }
 
 /// The hint for a missing signal, fitted to the question: a topical concept is explained
@@ -394,18 +401,20 @@ fn grade_criterion(
     let mut missing: Vec<&Signal> = Vec::new();
     let mut keyword_only = 0usize;
     for signal in &signals {
+        let about = |s: &Sentence| {
+            sentences::first_term(&s.lower, &signal.any).is_some()
+                || signal.axis.is_some_and(|a| addresses_axis(s, a, context.axes.get(a)))
+        };
         // One unit credits a few concepts, more when it is long: a dense note carries
         // several decisions, a keyword list none.
         let hit = evidence.iter().enumerate().find(|(i, s)| {
-            s.real
-                && carries_content(s, context)
-                && credited_per_sentence[*i] < (s.words / 8).max(2)
-                && sentences::first_term(&s.lower, &signal.any).is_some()
+            s.real && credited_per_sentence[*i] < (s.words / 8).max(2) && carries_content(s) && about(s)
         });
         // A data-flow concept is met by the flow the structure check found (a numbered
         // request path says it without the words "data flow").
+        let is_flow = signal.any.iter().any(|t| t == "data flow");
         let hit = hit.or_else(|| {
-            (signal.any.iter().any(|t| t == "data flow") && context.structure.flow)
+            (is_flow && context.structure.flow)
                 .then(|| {
                     evidence
                         .iter()
@@ -419,11 +428,11 @@ fn grade_criterion(
                 credited_per_sentence[i] += 1;
                 found.push((signal.concept.as_str(), i));
             }
+            // Said somewhere in the answer (another phase, or a unit that already earned
+            // its share): not credited here, but never reported as missing.
+            None if context.all.iter().any(|s| s.real && about(s)) || (is_flow && context.structure.flow) => {}
             None => {
-                if evidence
-                    .iter()
-                    .any(|s| !s.real && sentences::first_term(&s.lower, &signal.any).is_some())
-                {
+                if evidence.iter().any(|s| !s.real && about(s)) {
                     keyword_only += 1;
                 }
                 missing.push(signal);
@@ -446,7 +455,7 @@ fn grade_criterion(
     let arithmetic = ((checked as f64 - wrong as f64) / FULL_ARITHMETIC).clamp(0.0, 1.0);
     let reasons = real
         .iter()
-        .filter(|s| (s.reasons || s.lower.contains('→') || s.lower.contains("->")) && carries_content(s, context))
+        .filter(|s| (s.reasons || s.lower.contains('→') || s.lower.contains("->")) && carries_content(s))
         .count();
     let reason_credit = (reasons as f64 / FULL_REASONS).min(1.0);
     let depth = context.depth;

@@ -235,6 +235,8 @@ pub struct Reference {
     term_set: HashSet<String>,
     /// Reference sentences to quote in hints, with where they came from.
     notes: Vec<String>,
+    /// `notes` lowercased once, for term lookups.
+    notes_lower: Vec<String>,
     /// Share of `terms` a staff-level answer covers: the exemplar's own coverage when the
     /// question has one, else a typical figure measured on the calibration ladders.
     staff_coverage: f64,
@@ -269,7 +271,7 @@ impl Reference {
                 }
             }
         }
-        let notes = texts
+        let notes: Vec<String> = texts
             .iter()
             .flat_map(|t| split_sentences(t))
             .filter(|s| s.split_whitespace().count() >= 5)
@@ -277,6 +279,7 @@ impl Reference {
         let mut reference = Reference {
             term_set: terms.iter().cloned().collect(),
             terms,
+            notes_lower: notes.iter().map(|n| n.to_lowercase()).collect(),
             notes,
             staff_coverage: TYPICAL_STAFF_COVERAGE,
         };
@@ -332,10 +335,11 @@ impl Reference {
 
     /// The first reference sentence that mentions one of `terms`, for a hint.
     pub fn note_with(&self, terms: &[String]) -> Option<&str> {
-        self.notes.iter().map(String::as_str).find(|n| {
-            let lower = n.to_lowercase();
-            terms.iter().any(|t| contains_term(&lower, &t.to_lowercase()))
-        })
+        self.notes
+            .iter()
+            .zip(&self.notes_lower)
+            .find(|(_, lower)| terms.iter().any(|t| contains_term(lower, &t.to_lowercase())))
+            .map(|(note, _)| note.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -365,7 +369,8 @@ fn split_sentences(text: &str) -> Vec<String> {
 
 fn token_of(raw: &str) -> Option<String> {
     let w = raw.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-    let w = w.strip_suffix("'s").unwrap_or(&w).to_owned();
+    let w = w.strip_suffix("'s").unwrap_or(&w);
+    let w = shorthand(w).unwrap_or(w).to_owned();
     // Figures are checked elsewhere; here only words and identifiers such as "h100" or "fp8".
     if w.chars().next().is_none_or(|c| !c.is_alphabetic()) {
         return None;
@@ -377,6 +382,34 @@ fn token_of(raw: &str) -> Option<String> {
             "kv" | "tpm" | "rpm" | "sse" | "acl" | "gpu" | "ttl" | "zdr" | "pii" | "slo" | "tp" | "dp" | "pp"
         );
     (keep && !STOP.contains(&w.as_str())).then(|| stem(&w))
+}
+
+/// The word a note-taker's shorthand stands for, so terse notes meet the reference's
+/// words ("convo" is a conversation, "msgs" are messages).
+fn shorthand(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "convo" | "convos" => "conversation",
+        "msg" | "msgs" => "message",
+        "req" | "reqs" => "request",
+        "resp" => "response",
+        "tok" | "toks" => "token",
+        "ctx" => "context",
+        "gen" => "generation",
+        "auth" => "authentication",
+        "infra" => "infrastructure",
+        "config" | "cfg" => "configuration",
+        "perf" => "performance",
+        "env" | "envs" => "environment",
+        "prod" => "production",
+        "eval" => "evaluation",
+        "evals" => "evaluations",
+        "util" => "utilisation",
+        "approx" => "approximately",
+        "mins" => "minutes",
+        "secs" => "seconds",
+        "hrs" => "hours",
+        _ => return None,
+    })
 }
 
 /// A light stem so "replicas"/"replica" and "batching"/"batches" meet.

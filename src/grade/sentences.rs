@@ -24,6 +24,12 @@ pub struct Sentence {
     pub arith_wrong: usize,
     /// A numbered list item ("1. client sends …"): steps of a request path.
     pub numbered: bool,
+    /// The lowercase label the unit opens with (`**Failure tolerance.** 99.9% …`,
+    /// `Scale: 20k req/s`), carried by every sentence cut from that unit.
+    pub label: Option<String>,
+    /// Carries a figure or enough of the question's own reference terms to be evidence;
+    /// set once per answer by the offline grader (see `offline::carries_content`).
+    pub content: bool,
     /// Distinct quantities written (`20k`, `< 400 ms`, `$2.50`), for depth that padding cannot fake.
     pub quantities: Vec<String>,
 }
@@ -38,6 +44,8 @@ const GLUE: &[&str] = &[
     "has", "have", "do", "does", "not", "no", "only", "also", "there", "here", "what", "how", "why", "where", "while",
     "before", "after", "until", "both", "either", "roughly", "about", "let's", "assume", "say", "get", "gets", "goes",
     "sends", "send", "returns", "return", "takes", "take", "costs", "cost", "fits", "fit", "holds", "hold", "caps",
+    "as", "through", "via", "back", "behind", "across", "between", "within", "without", "against", "streams", "cause",
+    "causes",
 ];
 
 /// Phrases that show reasoning rather than naming.
@@ -63,6 +71,26 @@ const REASONS: &[&str] = &[
     "the cost is",
     "we give up",
     "downside",
+    "cause ",
+    "causes ",
+    "leads to",
+    "in exchange for",
+];
+
+/// Labels that make the list after them a decision: "In scope: chat, embeddings. Out:
+/// fine-tuning" cuts the problem, it does not name buzzwords.
+const DECISION_LABELS: &[&str] = &[
+    "in",
+    "in scope",
+    "out of scope",
+    "out",
+    "not in scope",
+    "non-goals",
+    "non-goal",
+    "scope",
+    "deferred",
+    "v1",
+    "mvp",
 ];
 
 /// Splits section texts into sentences. Paragraph lines are joined first, so hard-wrapped
@@ -71,9 +99,14 @@ pub fn split(sections: &[(usize, &str)]) -> Vec<Sentence> {
     let mut out = Vec::new();
     for &(index, text) in sections {
         for (unit, numbered) in units(text) {
+            let label = unit_label(&unit);
             for piece in split_unit(&unit) {
                 if let Some(mut sentence) = classify(piece, index) {
                     sentence.numbered = numbered;
+                    if label.as_deref().is_some_and(|l| DECISION_LABELS.contains(&l)) && sentence.words >= 3 {
+                        sentence.real = true;
+                    }
+                    sentence.label.clone_from(&label);
                     out.push(sentence);
                 }
             }
@@ -130,6 +163,24 @@ fn units(text: &str) -> Vec<(String, bool)> {
     }
     flush(&mut current, &mut numbered, &mut units);
     units
+}
+
+/// The label a unit opens with: a bold lead (`**Scale.**`, `**Scale:**`, `**Scale**`) or
+/// up to four words before a colon (`Failure tolerance: 99.9%`), when text follows it.
+fn unit_label(unit: &str) -> Option<String> {
+    let (label, rest) = match unit.strip_prefix("**") {
+        Some(bold) => bold.split_once("**")?,
+        None => {
+            let (label, rest) = unit.split_once(':')?;
+            if label.split_whitespace().count() > 4 || label.contains(['(', '→']) || label.contains("->") {
+                return None;
+            }
+            (label, rest)
+        }
+    };
+    let label = label.trim().trim_end_matches(['.', ':']).trim().to_lowercase();
+    let rest = rest.trim_start_matches(['.', ':']).trim();
+    (!label.is_empty() && rest.split_whitespace().count() >= 2).then_some(label)
 }
 
 /// The text of a list item without its marker ("- ", "* ", "1. ", "2) ").
@@ -237,6 +288,8 @@ fn classify(text: &str, section: usize) -> Option<Sentence> {
         arith_ok,
         arith_wrong,
         numbered: false,
+        label: None,
+        content: false,
         quantities,
     })
 }
@@ -273,10 +326,19 @@ pub fn contains_term(lower: &str, term: &str) -> bool {
     }
     let first_is_alpha = term.chars().next().is_some_and(char::is_alphabetic);
     let last_is_alnum = term.chars().last().is_some_and(char::is_alphanumeric);
+    // Units and terms are short: a scan for the term's first byte beats building a
+    // substring searcher per call (this runs ~10⁵ times per graded answer). The first byte
+    // of a `str` is never a UTF-8 continuation byte, so every match starts and ends on a
+    // char boundary.
+    let (hay, pat) = (lower.as_bytes(), term.as_bytes());
     let mut from = 0;
-    while let Some(pos) = lower[from..].find(term) {
+    while let Some(pos) = hay[from..].iter().position(|&b| b == pat[0]) {
         let start = from + pos;
-        let end = start + term.len();
+        let end = start + pat.len();
+        if !hay[start..].starts_with(pat) {
+            from = start + 1;
+            continue;
+        }
         let before = lower[..start].chars().next_back();
         let left_ok = match before {
             None => true,
@@ -287,7 +349,7 @@ pub fn contains_term(lower: &str, term: &str) -> bool {
         if left_ok && right_ok {
             return true;
         }
-        from = start + term.chars().next().map_or(1, char::len_utf8);
+        from = start + 1;
     }
     false
 }
@@ -322,10 +384,14 @@ fn right_boundary(rest: &str, term: &str) -> bool {
 
 /// The first of `terms` found in `lower`, if any.
 pub fn first_term<'t>(lower: &str, terms: &'t [String]) -> Option<&'t str> {
-    terms
-        .iter()
-        .map(String::as_str)
-        .find(|t| contains_term(lower, &t.to_lowercase()))
+    terms.iter().map(String::as_str).find(|t| {
+        // Rubric terms are written lowercase; only fold the rare one that is not.
+        if t.bytes().any(|b| b.is_ascii_uppercase()) {
+            contains_term(lower, &t.to_lowercase())
+        } else {
+            contains_term(lower, t)
+        }
+    })
 }
 
 /// Collapses whitespace runs to one space and trims.
@@ -336,6 +402,42 @@ pub fn normalise_space(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bold_or_colon_label_is_carried_by_every_sentence_of_its_unit() {
+        let s = split(&[(
+            0,
+            "- **Failure tolerance.** 99.9% is ~43 min/month. Stateless gateways in 3 regions.\n- Scale: 20k req/s peak\n- A sentence: with a colon late in a long clause here",
+        )]);
+        assert_eq!(s[0].label.as_deref(), Some("failure tolerance"));
+        assert_eq!(s[1].label.as_deref(), Some("failure tolerance"));
+        assert_eq!(s[2].label.as_deref(), Some("scale"));
+        assert_eq!(s[3].label.as_deref(), Some("a sentence"));
+        assert_eq!(
+            unit_label("**Scale**"),
+            None,
+            "a label with nothing after it labels nothing"
+        );
+        assert_eq!(unit_label("client → gateway: TLS and auth"), None);
+    }
+
+    #[test]
+    fn an_in_and_out_of_scope_list_is_a_decision_not_a_keyword_list() {
+        let s = split(&[(
+            0,
+            "In scope: chat completions, embeddings, admission, routing, metering. Out: fine-tuning, assistants, billing.",
+        )]);
+        assert!(s.iter().all(|s| s.real), "{s:#?}");
+    }
+
+    #[test]
+    fn terms_match_on_word_boundaries_across_multibyte_text() {
+        assert!(contains_term("p95 ttft ≤ 400 ms → cap the batch", "ttft"));
+        assert!(contains_term("~23k/s at peak", "k/s"));
+        assert!(!contains_term("2.8m tok/s", "k/s"));
+        assert!(contains_term("→ rerankers add 40 ms", "rerank"));
+        assert!(!contains_term("unbatched", "batch"));
+    }
 
     fn one(text: &str) -> Vec<Sentence> {
         split(&[(0, text)])

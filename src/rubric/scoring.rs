@@ -147,6 +147,10 @@ pub struct Signal {
     /// reference notes mention one of its terms.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub topical: bool,
+    /// The concept is one of the six axes: a unit that addresses the axis (names one of
+    /// its terms in `formats.yaml`, or is labelled with it) shows it, whatever its words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axis: Option<crate::axis::Axis>,
 }
 
 impl Signal {
