@@ -71,7 +71,12 @@ pub async fn grade_session(
     source: String,
 ) -> Scorecard {
     if let Some(reason) = unscorable(&session) {
-        return unscored(&question, &session, grader.info(), source, reason);
+        let mut card = unscored(&question, &session, grader.info(), source, reason);
+        // The rubric it would have been graded on, named in full like any other card.
+        if let Some(rubric) = rubric_for(&catalog, &session) {
+            card.rubric = RubricRef::of(&rubric);
+        }
+        return card;
     }
     let transcript = transcript_of(&session, &catalog);
     let format_id = format_id(&question, session.mode).to_owned();

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{fmt_criterion_score, fmt_score, short_hash, usage_line};
+use super::{fmt_criterion_score, fmt_score, rubric_label, usage_line};
 use crate::grade::Scorecard;
 use crate::grade::scorecard::Status;
 use crate::whiteboard::{Flow, mermaid};
@@ -12,12 +12,7 @@ pub fn to_markdown(card: &Scorecard) -> String {
     let _ = writeln!(s, "# Scorecard: {} (`{}`)\n", card.question.title, card.question.id);
     let _ = writeln!(s, "- Answer: `{}` ({} words)", card.source, card.answer.words);
     let _ = writeln!(s, "- Graded by: {}", card.grader.label);
-    let _ = writeln!(
-        s,
-        "- Rubric: `{}` (sha256 `{}`)",
-        card.rubric.id,
-        short_hash(&card.rubric.hash)
-    );
+    let _ = writeln!(s, "- Rubric: {}", rubric_label(&card.rubric, true));
     if card.grader.samples > 1 {
         let _ = writeln!(s, "- Samples: {}", card.grader.samples);
     }

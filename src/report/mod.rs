@@ -56,6 +56,17 @@ pub fn short_hash(hash: &str) -> &str {
     &hash[..hash.len().min(12)]
 }
 
+/// "mock-interview (sha256 439871347c31)", or just the id when the card names no rubric
+/// file (a card that could not be graded because its rubric is not loaded).
+pub fn rubric_label(rubric: &crate::grade::scorecard::RubricRef, code: bool) -> String {
+    let tick = if code { "`" } else { "" };
+    if rubric.hash.is_empty() {
+        format!("{tick}{}{tick}", rubric.id)
+    } else {
+        format!("{tick}{}{tick} (sha256 {tick}{}{tick})", rubric.id, short_hash(&rubric.hash))
+    }
+}
+
 pub fn usage_line(u: &crate::grade::scorecard::UsageInfo) -> String {
     let mut s = format!(
         "{} request{}, {} tokens ({} in / {} out)",

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{fmt_criterion_score, fmt_score, short_hash, usage_line};
+use super::{fmt_criterion_score, fmt_score, usage_line};
 use crate::grade::Scorecard;
 use crate::grade::scorecard::{GraderKind, Status};
 use crate::text::{clean_line, wrap};
@@ -86,9 +86,8 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
         s,
         "{}",
         p.dim(&format!(
-            "graded by {grader} · rubric {} (sha256 {}){samples} · {} words",
-            clean_line(&card.rubric.id),
-            clean_line(short_hash(&card.rubric.hash)),
+            "graded by {grader} · rubric {}{samples} · {} words",
+            clean_line(&super::rubric_label(&card.rubric, false)),
             card.answer.words
         ))
     );

@@ -127,10 +127,9 @@ pub fn rows(
     r.text(
         0,
         &format!(
-            "Graded by {}{fallback} · rubric {} ({})",
+            "Graded by {}{fallback} · rubric {}",
             card.grader.label,
-            card.rubric.id,
-            &card.rubric.hash[..card.rubric.hash.len().min(12)]
+            crate::report::rubric_label(&card.rubric, false)
         ),
         dim,
     );
