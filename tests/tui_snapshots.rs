@@ -343,3 +343,20 @@ fn results_page_by_the_screen_and_end_reaches_the_bottom() {
         assert_eq!(scroll(&app), 0);
     }
 }
+
+#[test]
+fn the_architecture_phase_draws_the_flow_as_it_is_typed() {
+    let catalog = catalog();
+    let mut app = architecture(&catalog);
+    let before = render(&mut app, (120, 40));
+    assert!(before.contains("diagram · 5 boxes · 4 arrows"), "{before}");
+    typed(&mut app, "\nrouter -(paid)-> flagship pool");
+    let wide = render(&mut app, (120, 40));
+    assert!(wide.contains("diagram · 6 boxes · 5 arrows"), "{wide}");
+    for boxed in ["[gateway]", "[router]", "[flagship pool]", "paid"] {
+        assert!(wide.contains(boxed), "{boxed} not drawn:\n{wide}");
+    }
+    // At 80 columns the pane is too narrow for boxes: it lists the arrows instead.
+    let narrow = render(&mut app, (80, 24));
+    assert!(narrow.contains("• router → flagship pool"), "{narrow}");
+}

@@ -23,8 +23,15 @@ impl DiagramPane<'_> {
         let mut lines: Vec<Line<'static>> = Vec::new();
         match draw(self.flow, usize::from(width)) {
             Drawing::Empty => {
-                lines.push(Line::from(Span::styled("Type the request path as a chain, e.g.", dim)));
-                lines.push(Line::from(Span::styled("client → gateway -[SSE]-> model pool", dim)));
+                // Short lines: the pane may be only 30 columns wide.
+                for hint in [
+                    "Type the request path as",
+                    "a chain, e.g.",
+                    "client → gateway",
+                    "  -[SSE]-> model pool",
+                ] {
+                    lines.push(Line::from(Span::styled(hint, dim)));
+                }
             }
             Drawing::Diagram(drawn) => lines.extend(drawn.into_iter().map(Line::from)),
             Drawing::List(edges) => lines.extend(edges.into_iter().map(|e| Line::from(format!("• {e}")))),

@@ -17,6 +17,7 @@ use crate::tui::layout::{Panes, panes};
 use crate::tui::wrap::{one_row, wrap};
 
 use super::clock_color;
+use super::diagram::DiagramPane;
 use super::fields::{self, Stacked};
 
 /// The panes for `area` as the app is now.
@@ -258,10 +259,36 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App) {
                 },
                 notes("Notes"),
             ];
-            fields::draw(frame, rest, app, &stack);
+            let (text_area, board) = whiteboard_split(rest);
+            fields::draw(frame, text_area, app, &stack);
+            if let Some(board) = board {
+                // The flow as typed so far, redrawn on every keystroke.
+                let flow = crate::whiteboard::parse(s.text(Field::Phase(s.current)));
+                frame.render_widget(DiagramPane { flow: &flow, scroll: 0 }, board);
+            }
         }
         PhaseTool::None | PhaseTool::FollowUps => fields::draw(frame, body, app, &[notes("")]),
     }
+}
+
+/// The architecture phase's text beside its live diagram: the diagram takes two fifths
+/// of a narrow editor (at least 30 columns) and half of a wide one, where boxes fit, or
+/// nothing when the editor is too narrow to share.
+fn whiteboard_split(area: Rect) -> (Rect, Option<Rect>) {
+    if area.width < 64 {
+        return (area, None);
+    }
+    let board = if area.width >= 90 {
+        area.width / 2
+    } else {
+        (area.width * 2 / 5).max(30)
+    };
+    let [text, board] = ratatui::layout::Layout::horizontal([
+        ratatui::layout::Constraint::Min(30),
+        ratatui::layout::Constraint::Length(board),
+    ])
+    .areas(area);
+    (text, Some(board))
 }
 
 fn pane_title(frame: &mut Frame, area: Rect, title: String) -> Rect {
