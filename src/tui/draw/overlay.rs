@@ -42,6 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, overlay: &Overlay) {
             let notes = [
                 "A line starting with ? and Enter asks the interviewer; \"?repeat\" repeats the question.",
                 "Pasting inserts the text at once. Saved as you type; ^C saves and quits, `sdcoach resume` continues.",
+                "Diagram: in Architecture, type the request path as chains (client → gateway → router, or ->); label an arrow with -(paid)-> or -[SSE]->; numbered steps work too. See docs/whiteboard.md.",
                 "Any key closes this help.",
             ];
             let width = area.width.saturating_sub(4).min(100);
