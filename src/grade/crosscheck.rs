@@ -2,7 +2,9 @@
 //! answer, its overall is printed beside the judge's, and the card warns when the two are
 //! more than a band apart. When `sdcoach calibrate` has measured this judge, the card says
 //! how far it agreed with the expert ladders, and names a judge that cannot rank as such.
-//! A small local model that gives a vague answer 4/4 is then visibly contradicted.
+//! A small local model that gives a vague answer 4/4 is then visibly contradicted. The
+//! figures sdcoach checks itself (`findings`) are put on the judge's card and counted
+//! against its estimation score, as on the offline grader's.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,6 +49,17 @@ impl Grader for CrossChecked {
 pub fn annotate(card: &mut Scorecard, request: &GradeRequest<'_>, calibration_dir: Option<&std::path::Path>) {
     if card.grader.kind != GraderKind::Llm || card.grader.fallback || !card.is_scored() {
         return;
+    }
+    // Figures sdcoach checks itself count against estimation on the judge's card too.
+    let findings = super::findings::Findings::of(request.transcript);
+    if !findings.is_empty() {
+        findings.apply(card, false);
+        card.overall = super::overall::overall(
+            &card.criteria,
+            &card.mistakes,
+            &request.rubric.rubric,
+            request.question.difficulty,
+        );
     }
     let Some(judge) = card.overall.clone() else {
         return;

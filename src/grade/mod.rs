@@ -5,6 +5,7 @@
 pub mod calibrate;
 pub mod crosscheck;
 pub mod drills;
+pub mod findings;
 pub mod injection;
 pub mod mistakes;
 pub mod offline;

@@ -68,6 +68,8 @@ struct Context<'a> {
     shape: &'a str,
     /// Every unit of the answer: a concept said anywhere is never reported missing.
     all: &'a [Sentence],
+    /// The data flow parsed from the answer's arrows, against what this question needs.
+    flow: Option<crate::whiteboard::FlowCheck>,
     axes: &'a crate::axis::PerAxis<crate::rubric::AxisInfo>,
     structure: Structure,
     reference: &'a Reference,
@@ -141,10 +143,15 @@ impl OfflineGrader {
         let context = Context {
             shape: &request.question.shape.choice,
             all: &all,
+            flow: card
+                .flow
+                .as_ref()
+                .filter(|f| !f.edges.is_empty())
+                .map(|f| crate::whiteboard::check(f, request.question)),
             axes: request.axes,
             drill,
             rigour,
-            structure: structure(&all, &clean, request),
+            structure: structure(&all, &clean, request, card.flow.as_ref()),
             depth: reference.depth(&all_refs),
             reference: &reference,
             retrieval_question: request.question.shape.choice == "rag",
@@ -172,20 +179,10 @@ impl OfflineGrader {
         if drill {
             super::drills::adjust(&mut card, &all, request);
         }
+        super::findings::Findings::of(request.transcript).apply(&mut card, true);
         card.overall = overall(&card.criteria, &card.mistakes, rubric, request.question.difficulty);
         for w in uncertainty(&card, &all, &context, rubric) {
             card.warnings.push(w);
-        }
-        let wrong: Vec<&Sentence> = all.iter().filter(|s| s.arith_wrong > 0).collect();
-        if let Some(first) = wrong.first() {
-            card.warn(
-                WarningKind::ArithmeticWrong,
-                format!(
-                    "{} calculation(s) do not check out, e.g. \"{}\": recompute before you size hardware on them",
-                    wrong.len(),
-                    quote(&first.text)
-                ),
-            );
         }
         card.status = Status::Scored;
         card
@@ -234,7 +231,12 @@ fn uncertainty(
     out
 }
 
-fn structure(all: &[Sentence], clean: &crate::answer::Transcript, request: &GradeRequest<'_>) -> Structure {
+fn structure(
+    all: &[Sentence],
+    clean: &crate::answer::Transcript,
+    request: &GradeRequest<'_>,
+    flow: Option<&crate::whiteboard::Flow>,
+) -> Structure {
     let mut missing_axes = Vec::new();
     for axis in Axis::ALL {
         let info = request.axes.get(axis);
@@ -257,8 +259,8 @@ fn structure(all: &[Sentence], clean: &crate::answer::Transcript, request: &Grad
     Structure {
         axes_addressed: 6 - missing_axes.len(),
         missing_axes,
-        components: mistakes::components_named(all, 3),
-        flow: mistakes::has_data_flow(all),
+        components: mistakes::components_named(all, 3).max(flow.map_or(0, |f| f.components.len().min(3))),
+        flow: mistakes::has_data_flow(all) || flow.is_some_and(|f| f.edges.len() >= 2),
         failure_sentences: mistakes::failure_mode_sentences(all),
         phase_share: if clean.is_unstructured() {
             0.5
@@ -492,6 +494,17 @@ fn grade_criterion(
     let score = score.clamp(0.0, maxf);
 
     let mut missing_hints: Vec<String> = missing.iter().map(|s| hint_for(s, context)).collect();
+    let flow_note = (criterion.id == "architecture" && !context.drill)
+        .then_some(context.flow.as_ref())
+        .flatten();
+    if let Some(check) = flow_note
+        && !check.missing.is_empty()
+    {
+        missing_hints.push(format!(
+            "Your diagram has no {}: this question's design needs it on the request path; add it to a chain of arrows.",
+            check.missing.join(", no ")
+        ));
+    }
     if let Some((_, reason)) = &cap {
         missing_hints.insert(0, reason.clone());
     }
@@ -539,6 +552,9 @@ fn grade_criterion(
         rationale.push_str(&format!(
             " {keyword_only} concept(s) appear only in keyword lists, which earn nothing: attach a decision, a number or a cause."
         ));
+    }
+    if let Some(check) = flow_note {
+        rationale.push_str(&format!(" {}", check.summary()));
     }
     if let Some(reason) = &capped_by {
         rationale.push_str(&format!(" Capped: {reason}."));

@@ -259,8 +259,9 @@ Scores are whole numbers from {} to {}.",
 evidence):\n{said}\n"
         )
     };
+    let derived = derived_context(request, answer);
     let fenced = format!(
-        "Question `{}`. {context}The candidate's answer, split by interview phase:\n\n<<<ANSWER {fence}>>>\n{rendered}\n<<<END ANSWER {fence}>>>\n\n",
+        "Question `{}`. {context}The candidate's answer, split by interview phase:\n\n<<<ANSWER {fence}>>>\n{rendered}\n<<<END ANSWER {fence}>>>\n\n{derived}",
         q.id
     );
     let close = "Grade every criterion now: quote, reason, then score. Reply with the JSON object only.";
@@ -275,6 +276,38 @@ evidence):\n{said}\n"
             ChatMessage::user(format!("{fenced}{rest}\n{close}")),
         ],
     }
+}
+
+/// What sdcoach read out of the answer itself, after the fence: the data flow parsed from
+/// its arrows (with how it measures up against what this question's design needs) and
+/// the figures it checked. Context for the judge, never evidence.
+fn derived_context(request: &GradeRequest<'_>, answer: &Transcript) -> String {
+    let mut s = String::new();
+    let flow = crate::whiteboard::parse(&answer.full_text());
+    if !flow.edges.is_empty() {
+        s.push_str(
+            "The data flow sdcoach parsed from the answer's arrows (computed, not the candidate's words; never quote \
+it as evidence):\n",
+        );
+        for e in flow.edges.iter().take(40) {
+            let from = &flow.components[e.from].name;
+            let to = &flow.components[e.to].name;
+            match &e.label {
+                Some(label) => {
+                    let _ = writeln!(s, "- {from} -> {to} ({label})");
+                }
+                None => {
+                    let _ = writeln!(s, "- {from} -> {to}");
+                }
+            }
+        }
+        let _ = writeln!(s, "{}\n", crate::whiteboard::check(&flow, request.question).summary());
+    }
+    if let Some(checked) = super::findings::Findings::of(answer).prompt_section() {
+        s.push_str(&checked);
+        s.push('\n');
+    }
+    s
 }
 
 fn schema_line(schema: &Value) -> String {
