@@ -67,6 +67,32 @@ fn bench(c: &mut Criterion) {
         })
     });
 
+    // One frame of the architecture phase with a 50-component flow in the diagram pane,
+    // parsed and laid out on every frame as it is while typing.
+    let mut app = new_app(&catalog);
+    app.dispatch(Event::GoTo(2));
+    let mut flow = String::from("1. client -[HTTPS]-> gateway -(admitted)-> router\n");
+    for stage in 0..12 {
+        for worker in 0..4 {
+            flow.push_str(&format!(
+                "- stage {stage} → worker {stage}.{worker} -[batch]-> stage {}\n",
+                stage + 1
+            ));
+        }
+    }
+    flow.push_str("stage 12 -[SSE]-> client\n");
+    app.editors.get_mut(Field::Phase(2)).insert_str(&flow);
+    app.dispatch(Event::Edit(Field::Phase(2), flow));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    c.bench_function(
+        "draw one frame, architecture with a 50-component diagram, 120x40",
+        |b| {
+            b.iter(|| {
+                terminal.draw(|f| draw(f, black_box(&app))).expect("draws");
+            })
+        },
+    );
+
     // A 45-minute session replayed: a tick every 250 ms, a keystroke every 500 ms, a frame
     // per event, autosaves to a real directory.
     let dir = tempfile::tempdir().expect("temp dir");

@@ -50,9 +50,9 @@ impl DiagramPane<'_> {
     }
 }
 
-impl Widget for DiagramPane<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let title = if self.flow.is_empty() {
+impl DiagramPane<'_> {
+    fn title(&self) -> String {
+        if self.flow.is_empty() {
             " diagram ".to_owned()
         } else {
             format!(
@@ -60,13 +60,56 @@ impl Widget for DiagramPane<'_> {
                 self.flow.components.len(),
                 self.flow.edges.len()
             )
-        };
-        let block = Block::default().borders(Borders::ALL).title(title);
+        }
+    }
+}
+
+impl Widget for DiagramPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let block = Block::default().borders(Borders::ALL).title(self.title());
         let inner = block.inner(area);
         let lines = self.lines(inner.width);
         Paragraph::new(lines)
             .block(block)
             .scroll((self.scroll, 0))
+            .render(area, buf);
+    }
+}
+
+/// The pane over text still being typed: the flow is parsed and laid out again only when
+/// the text or the pane's width changed since the last frame (most frames are clock ticks).
+pub struct LiveDiagram<'a> {
+    pub text: &'a str,
+}
+
+type Drawn = (u64, u16, String, Vec<Line<'static>>);
+
+thread_local! {
+    static LAST: std::cell::RefCell<Option<Drawn>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Widget for LiveDiagram<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.text.hash(&mut hasher);
+        let key = hasher.finish();
+        let width = area.width.saturating_sub(2);
+        let (title, lines) = LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            match last.as_ref() {
+                Some((k, w, title, lines)) if *k == key && *w == width => (title.clone(), lines.clone()),
+                _ => {
+                    let flow = crate::whiteboard::parse(self.text);
+                    let pane = DiagramPane { flow: &flow, scroll: 0 };
+                    let (title, lines) = (pane.title(), pane.lines(width));
+                    *last = Some((key, width, title.clone(), lines.clone()));
+                    (title, lines)
+                }
+            }
+        });
+        Paragraph::new(lines)
+            .block(Block::default().borders(Borders::ALL).title(title))
             .render(area, buf);
     }
 }

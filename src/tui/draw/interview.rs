@@ -17,7 +17,7 @@ use crate::tui::layout::{Panes, panes};
 use crate::tui::wrap::{one_row, wrap};
 
 use super::clock_color;
-use super::diagram::DiagramPane;
+use super::diagram::LiveDiagram;
 use super::fields::{self, Stacked};
 
 /// The panes for `area` as the app is now.
@@ -262,9 +262,13 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App) {
             let (text_area, board) = whiteboard_split(rest);
             fields::draw(frame, text_area, app, &stack);
             if let Some(board) = board {
-                // The flow as typed so far, redrawn on every keystroke.
-                let flow = crate::whiteboard::parse(s.text(Field::Phase(s.current)));
-                frame.render_widget(DiagramPane { flow: &flow, scroll: 0 }, board);
+                // The flow as typed so far, redrawn when the text changes.
+                frame.render_widget(
+                    LiveDiagram {
+                        text: s.text(Field::Phase(s.current)),
+                    },
+                    board,
+                );
             }
         }
         PhaseTool::None | PhaseTool::FollowUps => fields::draw(frame, body, app, &[notes("")]),
