@@ -259,7 +259,8 @@ fn kill_dash_nine_mid_answer_then_resume_brings_the_text_back() {
     drop(first);
 
     let second = Tmux::start("resume", home.path(), "resume");
-    let screen = second.wait_for("so a 4k context is 1.3 GB");
+    // The scope phase's notes sit beside the calculator pane and wrap: look for the start.
+    let screen = second.wait_for("KV cache per token is 320 KB");
     assert!(
         screen.contains("Scope & estimate"),
         "resumed in the phase it was in:\n{screen}"

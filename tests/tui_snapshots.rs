@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use sdcoach::catalog::Catalog;
 use sdcoach::grade::{GradeRequest, Grader, OfflineGrader};
 use sdcoach::practice::{PracticeRequest, new_record, transcript_of};
-use sdcoach::session::{Event, Mode};
+use sdcoach::session::{Event, Field, Mode};
 use sdcoach::store::UtcTime;
 use sdcoach::tui::app::{App, Overlay, Screen};
 use sdcoach::tui::draw::draw;
@@ -359,4 +359,35 @@ fn the_architecture_phase_draws_the_flow_as_it_is_typed() {
     // At 80 columns the pane is too narrow for boxes: it lists the arrows instead.
     let narrow = render(&mut app, (80, 24));
     assert!(narrow.contains("• router → flagship pool"), "{narrow}");
+}
+
+#[test]
+fn the_scope_phase_runs_the_calculator_seeded_from_the_facts_given() {
+    let catalog = catalog();
+    // characterise_in_progress has the interviewer give the peak-load fact.
+    let mut app = characterise_in_progress(&catalog);
+    ctrl(&mut app, 'n');
+    let seeded = render(&mut app, (120, 40));
+    for text in [
+        "calculator · sdcoach estimate",
+        "peak rate 20k from the interviewer",
+        "In short: TP 4",
+    ] {
+        assert!(seeded.contains(text), "{text:?} missing:\n{seeded}");
+    }
+    // The candidate's own flags replace the seed.
+    while app.focus != Field::Calculator {
+        tab(&mut app);
+    }
+    typed(&mut app, "--model llama-3-70b --gpu h100-sxm --qps 5k --dtype fp8");
+    let typed_screen = render(&mut app, (120, 40));
+    assert!(typed_screen.contains("In short: TP 2"), "{typed_screen}");
+    assert!(!typed_screen.contains("seeded:"), "{typed_screen}");
+    assert_eq!(
+        app.session.calculator,
+        "--model llama-3-70b --gpu h100-sxm --qps 5k --dtype fp8"
+    );
+    typed(&mut app, " --bogus");
+    let wrong = render(&mut app, (120, 40));
+    assert!(wrong.contains("unexpected argument '--bogus'"), "{wrong}");
 }

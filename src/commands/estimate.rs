@@ -52,6 +52,41 @@ pub fn run(args: &EstimateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The calculator as the TUI's scope phase runs it: `flags` are the command's own
+/// (`--model llama-3-70b --gpu h100-sxm --qps 5k`), parsed by the same definitions. The
+/// result is short enough for a pane: the one-sentence summary, then each line's result
+/// without its formula (`sdcoach estimate` with the same flags prints the derivation),
+/// or the problem in one message.
+pub fn run_flags(flags: &str, presets: &Presets) -> Result<Vec<String>, String> {
+    #[derive(clap::Parser)]
+    #[command(name = "estimate", disable_help_flag = true)]
+    struct Calculator {
+        #[command(flatten)]
+        args: EstimateArgs,
+    }
+    let parsed =
+        <Calculator as clap::Parser>::try_parse_from(std::iter::once("estimate").chain(flags.split_whitespace()))
+            .map_err(|e| {
+                let rendered = e.render().to_string();
+                rendered
+                    .lines()
+                    .find(|l| l.starts_with("error:"))
+                    .unwrap_or("the flags do not parse")
+                    .trim_start_matches("error: ")
+                    .to_owned()
+            })?;
+    let inputs = resolve(&parsed.args, presets)?;
+    capacity::check(&inputs)?;
+    let estimate = capacity::estimate(&inputs);
+    let mut out = Vec::new();
+    match &estimate.outcome {
+        Ok(sizing) => out.push(summary(sizing, &inputs.hardware)),
+        Err(infeasible) => out.push(infeasible.problem.clone()),
+    }
+    out.extend(estimate.lines.iter().map(|l| format!("{} = {}", l.label, l.shown)));
+    Ok(out)
+}
+
 /// The shipped presets, then the config file's preset_dirs, then `--presets`.
 fn load_presets(config: &Config, args: &EstimateArgs) -> anyhow::Result<Presets> {
     let mut sources: Vec<PresetSource> = shipped_sources();

@@ -1,7 +1,7 @@
 //! One file per subcommand; each takes the resolved `Config` and returns an exit code.
 
 mod calibrate;
-mod estimate;
+pub(crate) mod estimate;
 mod history;
 mod list;
 mod next;

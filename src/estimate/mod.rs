@@ -8,3 +8,4 @@ pub mod dtype;
 pub mod inputs;
 pub mod line;
 pub mod presets;
+pub mod seed;

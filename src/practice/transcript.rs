@@ -28,7 +28,8 @@ pub fn transcript_of(session: &Session, catalog: &Catalog) -> Transcript {
                     ));
                 }
             }
-            PhaseTool::None | PhaseTool::FollowUps => {}
+            // The calculator is a tool: its flags are not part of the answer.
+            PhaseTool::None | PhaseTool::FollowUps | PhaseTool::Calculator => {}
         }
         if !phase.text.trim().is_empty() {
             text.push_str(phase.text.trim());

@@ -294,6 +294,12 @@ fn transcript(s: &mut String, session: &Session, catalog: &Catalog) {
                     }
                 );
             }
+            PhaseTool::Calculator => {
+                let flags = session.calculator.trim();
+                if !flags.is_empty() {
+                    let _ = writeln!(s, "**Calculator:** `sdcoach estimate {flags}`\n");
+                }
+            }
             PhaseTool::None | PhaseTool::FollowUps => {}
         }
         if p.text.trim().is_empty() {

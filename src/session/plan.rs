@@ -56,6 +56,8 @@ pub enum PhaseTool {
     Shape,
     /// The interviewer pushes follow-ups here.
     FollowUps,
+    /// The capacity calculator beside the estimate.
+    Calculator,
 }
 
 /// Which tool a phase id carries: the characterisation phases get the worksheet, the
@@ -65,6 +67,7 @@ pub fn tool_for(phase_id: &str) -> PhaseTool {
         "characterise" | "axes" => PhaseTool::Worksheet,
         "architecture" | "shape" => PhaseTool::Shape,
         "deep-dives" | "followup" => PhaseTool::FollowUps,
+        "scope" => PhaseTool::Calculator,
         _ => PhaseTool::None,
     }
 }

@@ -160,6 +160,9 @@ pub enum Field {
     Phase(usize),
     Axis(Axis),
     ShapeReason,
+    /// The capacity calculator's flags in the scope phase (`--qps 5k --model llama-3-70b`):
+    /// a tool, not part of the graded answer.
+    Calculator,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,6 +190,9 @@ pub struct Session {
     /// The requirement change planned for this session, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twist: Option<PlannedTwist>,
+    /// The flags typed into the scope phase's capacity calculator.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub calculator: String,
     /// When the clock of the current phase last started (caller's time scale); not saved,
     /// so a resumed session restarts its clock on its first event.
     #[serde(skip)]
@@ -229,6 +235,7 @@ impl Session {
             status: Status::Running,
             follow_ups_used: Vec::new(),
             twist: None,
+            calculator: String::new(),
             attempts: Vec::new(),
             retrying: None,
             running_since: None,
@@ -325,6 +332,7 @@ impl Session {
             Field::Phase(i) => self.phases.get(i).map_or("", |p| p.text.as_str()),
             Field::Axis(axis) => self.worksheet.get(axis),
             Field::ShapeReason => &self.shape.reason,
+            Field::Calculator => &self.calculator,
         }
     }
 

@@ -87,6 +87,7 @@ impl Session {
                     Field::Phase(i) => self.phases.get_mut(i).map(|p| &mut p.text),
                     Field::Axis(axis) => Some(self.worksheet.get_mut(axis)),
                     Field::ShapeReason => Some(&mut self.shape.reason),
+                    Field::Calculator => Some(&mut self.calculator),
                 };
                 if let Some(slot) = slot.filter(|s| **s != text) {
                     *slot = text;

@@ -178,6 +178,7 @@ impl Slim {
             log: Vec::new(),
             status: s.status,
             twist: None,
+            calculator: String::new(),
             attempts: Vec::new(),
             retrying: None,
             follow_ups_used: Vec::new(),

@@ -136,6 +136,7 @@ impl<'a> App<'a> {
                 .chain([Field::Phase(current)])
                 .collect(),
             PhaseTool::Shape => vec![Field::ShapeReason, Field::Phase(current)],
+            PhaseTool::Calculator => vec![Field::Phase(current), Field::Calculator],
             PhaseTool::None | PhaseTool::FollowUps => vec![Field::Phase(current)],
         }
     }
@@ -318,7 +319,9 @@ impl<'a> App<'a> {
         let field = self.focus;
         let text = match field {
             Field::Phase(_) => text,
-            Field::Axis(_) | Field::ShapeReason => text.split_whitespace().collect::<Vec<_>>().join(" "),
+            Field::Axis(_) | Field::ShapeReason | Field::Calculator => {
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
         };
         if self.editors.get_mut(field).insert_str(&text) {
             let now = self.editors.text(field);
@@ -331,7 +334,9 @@ impl<'a> App<'a> {
     pub fn from_external_editor(&mut self, field: Field, text: &str) -> Vec<Effect> {
         let text = match field {
             Field::Phase(_) => text.trim_end_matches('\n').to_owned(),
-            Field::Axis(_) | Field::ShapeReason => text.split_whitespace().collect::<Vec<_>>().join(" "),
+            Field::Axis(_) | Field::ShapeReason | Field::Calculator => {
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
         };
         self.editors.set_text(field, &text);
         self.refresh_focus();
@@ -421,7 +426,7 @@ impl<'a> App<'a> {
                 effects.extend(self.dispatch(Event::Ask(line)));
                 return effects;
             }
-            if matches!(field, Field::Axis(_) | Field::ShapeReason) {
+            if matches!(field, Field::Axis(_) | Field::ShapeReason | Field::Calculator) {
                 // One-line fields: Enter moves on.
                 return self.on_action(Action::NextField);
             }

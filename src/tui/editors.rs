@@ -11,6 +11,7 @@ pub struct Editors {
     phases: Vec<TextArea<'static>>,
     axes: PerAxis<TextArea<'static>>,
     shape_reason: TextArea<'static>,
+    calculator: TextArea<'static>,
 }
 
 /// An editor holding `text`, soft-wrapped (nothing scrolls sideways), cursor at the end.
@@ -45,6 +46,10 @@ impl Editors {
                 compliance: axis(Axis::Compliance),
             },
             shape_reason: editor(&session.shape.reason, "why this shape, from the axes…"),
+            calculator: editor(
+                &session.calculator,
+                "calculator flags, e.g. --qps 5k --prompt-tokens 1500",
+            ),
         }
     }
 
@@ -53,6 +58,7 @@ impl Editors {
             Field::Phase(i) => &self.phases[i.min(self.phases.len() - 1)],
             Field::Axis(a) => self.axes.get(a),
             Field::ShapeReason => &self.shape_reason,
+            Field::Calculator => &self.calculator,
         }
     }
 
@@ -64,6 +70,7 @@ impl Editors {
             }
             Field::Axis(a) => self.axes.get_mut(a),
             Field::ShapeReason => &mut self.shape_reason,
+            Field::Calculator => &mut self.calculator,
         }
     }
 

@@ -18,6 +18,7 @@ use crate::tui::wrap::{one_row, wrap};
 
 use super::clock_color;
 use super::diagram::LiveDiagram;
+use super::estimate::EstimatePane;
 use super::fields::{self, Stacked};
 
 /// The panes for `area` as the app is now.
@@ -271,11 +272,44 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App) {
                 );
             }
         }
+        PhaseTool::Calculator => {
+            let revealed: Vec<&str> = s
+                .revealed_facts()
+                .into_iter()
+                .filter_map(|i| app.question.clarifications.get(i))
+                .map(|c| c.answer.as_str())
+                .collect();
+            let seed = crate::estimate::seed::seed(&app.question.prompt, &revealed);
+            let stack = [
+                Stacked {
+                    label: "Calculator".into(),
+                    field: Field::Calculator,
+                    placeholder: seed.flags.clone(),
+                },
+                notes("Notes"),
+            ];
+            // On a narrow screen the notes keep the width until the calculator is in use.
+            let (text_area, pane) = if body.width >= 88 || app.focus == Field::Calculator {
+                whiteboard_split(body)
+            } else {
+                (body, None)
+            };
+            fields::draw(frame, text_area, app, &stack);
+            if let Some(pane) = pane {
+                let typed = s.calculator.trim();
+                let (flags, sources) = if typed.is_empty() {
+                    (seed.flags.as_str(), seed.sources.as_slice())
+                } else {
+                    (typed, &[][..])
+                };
+                frame.render_widget(EstimatePane { flags, sources }, pane);
+            }
+        }
         PhaseTool::None | PhaseTool::FollowUps => fields::draw(frame, body, app, &[notes("")]),
     }
 }
 
-/// The architecture phase's text beside its live diagram: the diagram takes two fifths
+/// A phase's text beside its tool pane (the live diagram, the calculator): the pane takes two fifths
 /// of a narrow editor (at least 30 columns) and half of a wide one, where boxes fit, or
 /// nothing when the editor is too narrow to share.
 fn whiteboard_split(area: Rect) -> (Rect, Option<Rect>) {

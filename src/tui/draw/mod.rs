@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the app's state onto a frame.
 
 pub mod diagram;
+pub mod estimate;
 mod fields;
 mod grading;
 pub mod interview;

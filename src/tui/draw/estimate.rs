@@ -1,0 +1,91 @@
+//! The calculator pane of the scope phase: `sdcoach estimate` run on the flags in the
+//! Calculator field (or, while it is empty, on flags seeded from the question and the
+//! facts the interviewer has given), every line with its formula. It is recomputed only
+//! when the flags or the pane's width change.
+
+use std::sync::LazyLock;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+use crate::estimate::presets::Presets;
+
+static PRESETS: LazyLock<Option<Presets>> = LazyLock::new(|| Presets::shipped().ok());
+
+pub struct EstimatePane<'a> {
+    /// The flags to run.
+    pub flags: &'a str,
+    /// Where seeded flags came from; empty once the candidate typed their own.
+    pub sources: &'a [String],
+}
+
+type Computed = (String, u16, Vec<Line<'static>>);
+
+thread_local! {
+    static LAST: std::cell::RefCell<Option<Computed>> = const { std::cell::RefCell::new(None) };
+}
+
+impl EstimatePane<'_> {
+    fn lines(&self) -> Vec<Line<'static>> {
+        let dim = Style::default().fg(Color::DarkGray);
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        if !self.sources.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("seeded: {}", self.sources.join("; ")),
+                dim,
+            )));
+        }
+        match PRESETS.as_ref() {
+            None => lines.push(Line::from("the shipped presets did not load: run `sdcoach validate`")),
+            Some(presets) => match crate::commands::estimate::run_flags(self.flags, presets) {
+                Ok(rows) => {
+                    let mut rows = rows.into_iter();
+                    if let Some(summary) = rows.next() {
+                        lines.push(Line::from(Span::styled(summary, Style::default().fg(Color::Cyan))));
+                    }
+                    lines.extend(rows.map(Line::from));
+                    lines.push(Line::from(Span::styled(
+                        "the derivation: `sdcoach estimate` with these flags",
+                        dim,
+                    )));
+                }
+                Err(problem) => {
+                    lines.push(Line::from(Span::styled(problem, Style::default().fg(Color::Yellow))));
+                    lines.push(Line::from(Span::styled(
+                        "flags as for `sdcoach estimate` (--help lists them)",
+                        dim,
+                    )));
+                }
+            },
+        }
+        lines
+    }
+}
+
+impl Widget for EstimatePane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let width = area.width;
+        let key = format!("{}\u{0}{}", self.flags, self.sources.join("\u{0}"));
+        let lines = LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            match last.as_ref() {
+                Some((k, w, lines)) if *k == key && *w == width => lines.clone(),
+                _ => {
+                    let lines = self.lines();
+                    *last = Some((key, width, lines.clone()));
+                    lines
+                }
+            }
+        });
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(" calculator · sdcoach estimate ");
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block)
+            .render(area, buf);
+    }
+}
