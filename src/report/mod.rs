@@ -63,7 +63,11 @@ pub fn rubric_label(rubric: &crate::grade::scorecard::RubricRef, code: bool) -> 
     if rubric.hash.is_empty() {
         format!("{tick}{}{tick}", rubric.id)
     } else {
-        format!("{tick}{}{tick} (sha256 {tick}{}{tick})", rubric.id, short_hash(&rubric.hash))
+        format!(
+            "{tick}{}{tick} (sha256 {tick}{}{tick})",
+            rubric.id,
+            short_hash(&rubric.hash)
+        )
     }
 }
 
