@@ -97,10 +97,7 @@ fn reference_texts(q: &Question) -> Vec<(String, &str)> {
     texts
 }
 
-// Ignored until the banks' remaining flagged lines are fixed or the checker learns their
-// unit-mixing forms: run with `cargo test --test content -- --ignored` to list them.
 #[test]
-#[ignore = "25 flagged lines in the banks still to review"]
 fn the_arithmetic_in_every_reference_note_and_exemplar_checks_out() {
     let catalog = catalog();
     let mut wrong = Vec::new();

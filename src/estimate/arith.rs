@@ -1,16 +1,26 @@
 //! Back-of-envelope arithmetic as candidates type it under the clock:
 //! `600 QPS x 3k tokens = 1.8M prompt tokens/s`, `100M / 86,400 ≈ 1.2k avg → ~3.5k peak`,
 //! `2 × 80 × 8 × 128 × 2 bytes ≈ 320 KB`. Numbers take k/M/B/T suffixes, `%`, `$` and
-//! units (bytes, seconds); operators are `x × * / ÷ + -` (a spaced `-`), with parentheses;
-//! `=`, `≈` and a spaced `~` state a result, which is recomputed. `→` and `;` start a new
-//! step; a step that begins with an operator continues from the previous result.
-//! Unit words (`QPS`, `tokens/s`, `per GPU`) are skipped; byte and time units are scaled
-//! to bytes and seconds so `8k × 320 KB ≈ 2.7 GB` checks out.
+//! units; operators are `x × * / ÷ + - −` (a spaced minus), `^` and superscript `²` `³`,
+//! `sqrt(…)` and `√`, with parentheses, and `1% of 3,200` multiplies. `=`, `≈` and a
+//! spaced `~` state a result, which is recomputed. `→` and `;` start a new step; a step
+//! that begins with an operator continues from the previous result.
+//!
+//! Units are read, not guessed: bytes, seconds and FLOPs with their SI prefixes (`GB`,
+//! `µs`, `PFLOP`), time words (`min`, `h`, `day`, `GPU-hours`), rates (`tok/s`,
+//! `tokens/day`, `GB/s`, `per hour`, `$2.50/M`, `per million tokens`), `%` and percentage
+//! `points`. Each value carries its dimension, so `60B tokens / 1.4k tok/s ≈ 11.9k
+//! GPU-hours` compares seconds with seconds. Count words (`QPS`, `GPUs`, `per GPU`) are
+//! skipped. A result is also accepted when it matches the numbers as written, units
+//! aside. It is called wrong only when it has the calculation's dimension, or differs
+//! from it by one power of time (inputs written without their `/s`) and no time unit
+//! explains the factor; a result that lacks some other factor (`× 2.25k tokens ≈ 44 GB`)
+//! is not judged.
 
 /// One stated result and what the arithmetic before it gives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
-    /// The result as written, in base units (bytes, seconds, plain numbers).
+    /// The result as written, in base units (bytes, seconds, FLOPs, plain numbers).
     pub stated: f64,
     /// What the expression before it evaluates to.
     pub computed: f64,
@@ -62,11 +72,13 @@ pub fn check_line(line: &str) -> Vec<Check> {
     for token in prune(tokenize(line)) {
         match token {
             Token::Rel(rel) => chain.close(Some(rel)),
-            Token::Break => chain.close(None),
+            Token::Break => {
+                chain.at_arrow = true;
+                chain.close(None);
+            }
             Token::HardBreak => {
                 chain.close(None);
                 chain.previous = None;
-                chain.after_relation = false;
             }
             other => chain.segment.push(other),
         }
@@ -75,17 +87,68 @@ pub fn check_line(line: &str) -> Vec<Check> {
     chain.checks
 }
 
+/// A calculation: its value, other readings of the same tokens a result may state, and
+/// its top-level terms.
+#[derive(Debug, Clone)]
+struct Calc {
+    value: Value,
+    /// `480 decode + 72 PF ÷ 121 TF ≈ 595 prefill` states the last term; `$0.015 + 500 ×
+    /// $10/M = $0.02` may state the whole sum.
+    alternatives: Vec<Value>,
+    /// The terms of a plain sum, for a result written as a sum (`= $180k + $72k`).
+    terms: Vec<Value>,
+}
+
+impl Calc {
+    fn new(value: Value, terms: Vec<Term>) -> Calc {
+        let mut alternatives = Vec::new();
+        // Stated results added to one new calculation: the relation may be the last term's.
+        if let Some((last, before)) = terms.split_last()
+            && !before.is_empty()
+            && !last.atom
+            && before.iter().all(|t| t.atom)
+        {
+            alternatives.push(last.value);
+        }
+        Calc {
+            value,
+            alternatives,
+            terms: terms.iter().map(|t| t.value).collect(),
+        }
+    }
+
+    /// The check of `stated` against this calculation or, failing that, a reading of it
+    /// that gives `stated`.
+    fn check(&self, rel: Relation, stated: Value) -> Option<Check> {
+        let first = make_check(rel, self.value, stated);
+        if first.as_ref().is_some_and(|c| c.ok) {
+            return first;
+        }
+        self.alternatives
+            .iter()
+            .filter_map(|&alt| make_check(rel, alt, stated))
+            .find(|c| c.ok)
+            .or(first)
+    }
+}
+
 /// Segments between relations: a relation compares the calculation that ends the segment
-/// before it with the first number after it.
+/// before it with the result that opens the segment after it.
 #[derive(Default)]
 struct Chain {
     segment: Vec<Token>,
-    /// The relation waiting for its stated result, and the value it must match.
-    pending: Option<(Relation, Value)>,
+    /// The relation waiting for its stated result, the calculation it must match, and
+    /// whether that calculation's step opened with an arrow.
+    pending: Option<(Relation, Calc, bool)>,
     /// The last value, continued by a segment that starts with an operator.
     previous: Option<Value>,
-    /// The current segment follows a relation, so it opens with a stated result.
-    after_relation: bool,
+    /// The segment being closed ends at an arrow.
+    at_arrow: bool,
+    /// The segment being closed opened after an arrow.
+    after_arrow: bool,
+    /// A wrong check whose result an arrow then revised ("1.5% → 0.5% of ~1B = 15M → 5M"),
+    /// by index, with what it was checked against.
+    revisable: Option<(usize, Relation, Calc)>,
     checks: Vec<Check>,
 }
 
@@ -93,80 +156,384 @@ impl Chain {
     /// Ends the current segment; `next` is the relation that follows it, if any.
     fn close(&mut self, next: Option<Relation>) {
         let mut seg = std::mem::take(&mut self.segment);
-        let poisoned = seg.contains(&Token::Poison);
+        let pending = self.pending.take();
+        let at_arrow = std::mem::take(&mut self.at_arrow);
+        let after_arrow = std::mem::replace(&mut self.after_arrow, at_arrow);
+        // "1.5% → 0.5% of ~1B = 15M → 5M": a calculation on the revised input gives the
+        // revised figure.
+        if let Some((index, rel, calc)) = self.revisable.take()
+            && let Some((stated, end)) = stated_atom(&seg)
+            && seg.get(end) != Some(&Token::Poison)
+            && let Some(check) = calc.check(rel, stated)
+            && check.ok
+        {
+            self.checks[index] = check;
+        }
         if matches!(seg.first(), Some(Token::Op(_))) {
             match self.previous {
                 Some(p) => seg.insert(0, Token::Num(p)),
-                None => {
-                    self.pending = None;
-                    self.after_relation = next.is_some();
-                    return;
-                }
+                None => return,
             }
         }
-        let stated = Parser::new(&seg).atom();
-        if let (Some((rel, computed)), Some(stated)) = (self.pending.take(), stated)
-            && !poisoned
-            && let Some(check) = make_check(rel, computed, stated)
-        {
-            self.checks.push(check);
+        // Where this segment's own calculation may start, and a sum of stated results
+        // that the next relation may continue from.
+        let (mut body, mut carried) = (0, None);
+        if let Some((rel, calc, revised_input)) = pending {
+            let before = self.checks.len();
+            (body, carried) = self.judge(rel, &calc, &seg);
+            if revised_input && at_arrow && self.checks.len() == before + 1 && !self.checks[before].ok {
+                self.revisable = Some((before, rel, calc));
+            }
         }
-        // "= $0.015 + 500 × $10/M = $0.005": after a stated result, a + or − starts the
-        // next calculation rather than adding to the result.
-        let body: &[Token] = if self.after_relation && matches!(seg.get(1), Some(Token::Op('+' | '-'))) {
-            &seg[2..]
-        } else {
-            &seg
-        };
-        let calculation = if poisoned { None } else { last_calculation(body) };
-        self.previous = calculation.or_else(|| Parser::new(&seg).whole());
+        let after_result = body > 0 && carried.is_none();
+        let mut calculation = last_calculation(&seg[body..]).or(carried);
+        // "= $0.015 + 500 × $10/M = …" most likely states the new term, but may state the
+        // whole sum.
+        if after_result
+            && let Some(calc) = calculation.as_mut()
+            && let Some(whole) = Parser::new(&seg).whole()
+        {
+            calc.alternatives.push(whole);
+        }
+        self.previous = calculation
+            .as_ref()
+            .map(|c| c.value)
+            .or_else(|| Parser::new(&seg).whole());
         self.pending = match (calculation, next) {
-            (Some(value), Some(rel)) => Some((rel, value)),
+            (Some(calc), Some(rel)) => Some((rel, calc, after_arrow)),
             _ => None,
         };
-        self.after_relation = next.is_some();
+    }
+
+    /// Checks the result `seg` opens with against `calc`; returns where the segment's own
+    /// calculation may start and, for a result written as a sum, that sum.
+    fn judge(&mut self, rel: Relation, calc: &Calc, seg: &[Token]) -> (usize, Option<Calc>) {
+        // "= 700–1,000", "= 5.6 PFLOP + attention": not a result this checker can read.
+        let unreadable = |end: usize| seg.get(end) == Some(&Token::Poison);
+        if let Some((atoms, end)) = stated_sum(seg) {
+            if unreadable(end) {
+                return (0, None);
+            }
+            // "= $180k + $72k = ~$252k": like with like, term by term or the sum.
+            let total = atoms.iter().skip(1).fold(atoms[0], |a, &b| a.plus(b));
+            self.checks.extend(judge_sum(rel, calc, &atoms, total));
+            let terms = atoms.iter().map(|&value| Term { value, atom: true }).collect();
+            return (end, Some(Calc::new(total, terms)));
+        }
+        let Some((stated, end)) = stated_atom(seg).filter(|&(_, end)| !unreadable(end)) else {
+            return (0, None);
+        };
+        let mut check = calc.check(rel, stated);
+        // "÷ 10 reuses ≈ 10 new 14k prefixes/s": a count of things of a size.
+        if !check.as_ref().is_some_and(|c| c.ok)
+            && let Some(Token::Num(size)) = seg.get(end)
+            && let Some(c) = stated.times(*size).and_then(|product| calc.check(rel, product))
+            && c.ok
+        {
+            check = Some(c);
+        }
+        // "= 8,000 × 1.77 = 14,160": the result restated as the calculation it comes from.
+        if !check.as_ref().is_some_and(|c| c.ok) {
+            let mut parser = Parser::new(seg);
+            if let Some(restated) = parser.sum(false)
+                && parser.at > end
+                && let Some(c) = calc.check(rel, restated)
+                && c.ok
+            {
+                check = Some(c);
+            }
+        }
+        self.checks.extend(check);
+        // "= $0.015 + 500 × $10/M = $0.005": after a stated result, a + or − starts the
+        // next calculation rather than adding to the result.
+        let body = if matches!(seg.get(end), Some(Token::Op('+' | '-'))) {
+            end + 1
+        } else {
+            0
+        };
+        (body, None)
     }
 }
 
+/// A result written as a sum of stated results: each term against the calculation's own
+/// terms when they pair up, else the sum; "= $0.015 + $0.005" may also state the first
+/// term and then add the next.
+fn judge_sum(rel: Relation, calc: &Calc, atoms: &[Value], total: Value) -> Vec<Check> {
+    let termwise: Option<Vec<Check>> = (calc.terms.len() == atoms.len()).then(|| {
+        calc.terms
+            .iter()
+            .zip(atoms)
+            .filter_map(|(&t, &a)| make_check(rel, t, a))
+            .collect()
+    });
+    if let Some(t) = &termwise
+        && !t.is_empty()
+        && t.iter().all(|c| c.ok)
+    {
+        return t.clone();
+    }
+    for stated in [total, atoms[0]] {
+        if let Some(c) = calc.check(rel, stated)
+            && c.ok
+        {
+            return vec![c];
+        }
+    }
+    match termwise {
+        Some(t) if !t.is_empty() => t,
+        _ => calc.check(rel, atoms[0]).into_iter().collect(),
+    }
+}
+
+/// The result a segment opens with: a number, a percentage or a power (`2^10`).
+fn stated_atom(seg: &[Token]) -> Option<(Value, usize)> {
+    if let Some(Token::Percent(p)) = seg.first() {
+        // "= 3%" is 0.03, or 3 as written ("0.03 × 100 = 3%").
+        let v = Value {
+            scaled: *p,
+            raw: p * 100.0,
+            written: p * 100.0,
+            unit: Dim::NONE,
+        };
+        return Some((v, 1));
+    }
+    let mut parser = Parser::new(seg);
+    let v = parser.power()?;
+    Some((v, parser.at))
+}
+
+/// Two or more plain numbers joined by `+` at the start of `seg`, and where they end.
+fn stated_sum(seg: &[Token]) -> Option<(Vec<Value>, usize)> {
+    let mut atoms = Vec::new();
+    let mut i = 0;
+    while let Some(Token::Num(v)) = seg.get(i) {
+        atoms.push(*v);
+        i += 1;
+        if seg.get(i) == Some(&Token::Op('+')) && matches!(seg.get(i + 1), Some(Token::Num(_))) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // "= $0.015 + 500 × $10/M": the last number starts a product, so it is no result.
+    let product_follows = matches!(seg.get(i), Some(Token::Op('*' | '/' | '^') | Token::Open { .. }));
+    (atoms.len() >= 2 && !product_follows).then_some((atoms, i))
+}
+
 /// The longest run of tokens at the end of `seg` that is one calculation (it has an
-/// operator and parses to its end): "with 40% hits, 4.5M ÷ 6k" gives 4.5M ÷ 6k.
-fn last_calculation(seg: &[Token]) -> Option<Value> {
+/// operator and parses to its end): "with 40% hits, 4.5M ÷ 6k" gives 4.5M ÷ 6k. A
+/// poisoned run never parses, so "40k × 140 GFLOP + attention" gives none.
+fn last_calculation(seg: &[Token]) -> Option<Calc> {
     (0..seg.len()).find_map(|start| {
+        // Nor does one start inside what a poison spoiled ("1–3 × 100", "+ prefill of ~6k
+        // tokens ~500 ms + …"); a new clause may.
+        let clause = seg[..start]
+            .iter()
+            .rposition(|t| *t == Token::Comma)
+            .map_or(0, |c| c + 1);
+        if seg[clause..start].contains(&Token::Poison) {
+            return None;
+        }
         let tail = &seg[start..];
-        if !tail.iter().any(|t| matches!(t, Token::Op(_))) {
+        if !tail.iter().any(|t| matches!(t, Token::Op(_) | Token::Sqrt)) {
             return None;
         }
-        if !matches!(tail.first(), Some(Token::Num(_) | Token::Percent(_) | Token::Open)) {
+        if !matches!(
+            tail.first(),
+            Some(Token::Num(_) | Token::Percent(_) | Token::Open { .. } | Token::Sqrt)
+        ) {
             return None;
         }
-        Parser::new(tail).whole()
+        let mut parser = Parser::new(tail);
+        let value = parser.whole()?;
+        Some(Calc::new(value, std::mem::take(&mut parser.terms)))
     })
 }
 
-/// A number in base units, the number as written (magnitude suffixes applied, units
-/// not), and whether a byte or time unit scaled it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Value {
-    scaled: f64,
-    raw: f64,
-    unit: Dim,
-}
-
+/// A dimension: exponents of bytes and seconds, or `Mixed` when unlike quantities were
+/// added or a root left a fractional exponent. FLOPs, like tokens and requests, are
+/// counts: `2 × 70B × 50B = 7e21 FLOP` multiplies plain numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dim {
-    None,
-    Bytes,
-    Time,
+    Known([i8; 2]),
     Mixed,
 }
 
 impl Dim {
-    fn join(self, other: Dim) -> Dim {
+    const NONE: Dim = Dim::Known([0, 0]);
+    const BYTES: Dim = Dim::Known([1, 0]);
+    const TIME: Dim = Dim::Known([0, 1]);
+    const RATE: Dim = Dim::Known([0, -1]);
+
+    fn combine(self, other: Dim, sign: i8) -> Dim {
+        let (Dim::Known(a), Dim::Known(b)) = (self, other) else {
+            return Dim::Mixed;
+        };
+        let mut e = [0i8; 2];
+        for k in 0..2 {
+            match b[k].checked_mul(sign).and_then(|b| a[k].checked_add(b)) {
+                Some(v) => e[k] = v,
+                None => return Dim::Mixed,
+            }
+        }
+        Dim::Known(e)
+    }
+
+    fn times(self, other: Dim) -> Dim {
+        self.combine(other, 1)
+    }
+
+    fn over(self, other: Dim) -> Dim {
+        self.combine(other, -1)
+    }
+
+    /// A sum takes the dimension of its terms; a bare number added to a quantity is taken
+    /// to be in its unit ("80 − 35 (weights) = 40 GB").
+    fn plus(self, other: Dim) -> Dim {
         match (self, other) {
-            (Dim::None, d) | (d, Dim::None) => d,
             (a, b) if a == b => a,
+            (Dim::NONE, d) | (d, Dim::NONE) => d,
             _ => Dim::Mixed,
         }
+    }
+
+    fn pow(self, n: f64) -> Dim {
+        if self == Dim::NONE {
+            return Dim::NONE;
+        }
+        let Dim::Known(a) = self else {
+            return Dim::Mixed;
+        };
+        if n.fract() != 0.0 || n.abs() > 8.0 {
+            return Dim::Mixed;
+        }
+        let n = n as i8;
+        let mut e = [0i8; 2];
+        for k in 0..2 {
+            match a[k].checked_mul(n) {
+                Some(v) => e[k] = v,
+                None => return Dim::Mixed,
+            }
+        }
+        Dim::Known(e)
+    }
+
+    fn root(self) -> Dim {
+        match self {
+            Dim::Known(a) if a.iter().all(|e| e % 2 == 0) => Dim::Known(a.map(|e| e / 2)),
+            _ => Dim::Mixed,
+        }
+    }
+
+    /// Both are the same known dimension, so a mismatch is a wrong result rather than a
+    /// unit the checker could not follow.
+    fn same(self, other: Dim) -> bool {
+        matches!(self, Dim::Known(_)) && self == other
+    }
+
+    /// The two differ by one power of time only: that power (`self` over `other`), and
+    /// `true` when one is the other per unit of time (a rate's label: `= 1.8M tokens/s`),
+    /// `false` when one is a duration the other lacks (`= 429M GPU-seconds`, `500 × 30 =
+    /// 15 s`).
+    fn time_apart(self, other: Dim) -> Option<(i32, bool)> {
+        let (Dim::Known(a), Dim::Known(b)) = (self, other) else {
+            return None;
+        };
+        let power = i32::from(a[1]) - i32::from(b[1]);
+        (a[0] == b[0] && power.abs() == 1).then_some((power, a[1].min(b[1]) < 0))
+    }
+}
+
+/// A number in base units, the number as written (magnitude suffixes and per-magnitude
+/// rates applied, units not), the bare number, and its dimension.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Value {
+    scaled: f64,
+    raw: f64,
+    written: f64,
+    unit: Dim,
+}
+
+impl Value {
+    fn plain(n: f64) -> Value {
+        Value {
+            scaled: n,
+            raw: n,
+            written: n,
+            unit: Dim::NONE,
+        }
+    }
+
+    fn finite(self) -> Option<Value> {
+        (self.scaled.is_finite() && self.raw.is_finite()).then_some(self)
+    }
+
+    fn times(self, other: Value) -> Option<Value> {
+        Value {
+            scaled: self.scaled * other.scaled,
+            raw: self.raw * other.raw,
+            written: self.raw * other.raw,
+            unit: self.unit.times(other.unit),
+        }
+        .finite()
+    }
+
+    fn over(self, other: Value) -> Option<Value> {
+        if other.scaled == 0.0 || other.raw == 0.0 {
+            return None;
+        }
+        Value {
+            scaled: self.scaled / other.scaled,
+            raw: self.raw / other.raw,
+            written: self.raw / other.raw,
+            unit: self.unit.over(other.unit),
+        }
+        .finite()
+    }
+
+    fn plus(self, other: Value) -> Value {
+        Value {
+            scaled: self.scaled + other.scaled,
+            raw: self.raw + other.raw,
+            written: self.raw + other.raw,
+            unit: self.unit.plus(other.unit),
+        }
+    }
+
+    fn negated(self) -> Value {
+        Value {
+            scaled: -self.scaled,
+            raw: -self.raw,
+            written: -self.raw,
+            unit: self.unit,
+        }
+    }
+
+    /// `self ^ exponent`; the exponent must be a plain number.
+    fn pow(self, exponent: Value) -> Option<Value> {
+        if exponent.unit != Dim::NONE {
+            return None;
+        }
+        let n = exponent.scaled;
+        Value {
+            scaled: self.scaled.powf(n),
+            raw: self.raw.powf(n),
+            written: self.raw.powf(n),
+            unit: self.unit.pow(n),
+        }
+        .finite()
+    }
+
+    fn sqrt(self) -> Option<Value> {
+        if self.scaled < 0.0 || self.raw < 0.0 {
+            return None;
+        }
+        Some(Value {
+            scaled: self.scaled.sqrt(),
+            raw: self.raw.sqrt(),
+            written: self.raw.sqrt(),
+            unit: self.unit.root(),
+        })
     }
 }
 
@@ -178,36 +545,51 @@ fn close_enough(stated: f64, computed: f64, tolerance: f64) -> bool {
     }
 }
 
-/// `None` when the result cannot be judged: it carries a unit the calculation never
-/// had (`60 live × 2.25k tokens ≈ 44 GB` skips the bytes per token).
+/// `None` when the result cannot be judged: its dimension differs from the
+/// calculation's (`60 live × 2.25k tokens ≈ 44 GB` skips the bytes per token) other than
+/// by a rate's "per time".
 fn make_check(rel: Relation, computed: Value, stated: Value) -> Option<Check> {
     let tolerance = match rel {
         Relation::Equals => 0.10,
         Relation::About => 0.20,
     };
+    let check = |stated, computed, ok| Some(Check { stated, computed, ok });
     if close_enough(stated.scaled, computed.scaled, tolerance) {
-        return Some(Check {
-            stated: stated.scaled,
-            computed: computed.scaled,
-            ok: true,
-        });
+        return check(stated.scaled, computed.scaled, true);
     }
-    if close_enough(stated.raw, computed.raw, tolerance) {
-        return Some(Check {
-            stated: stated.raw,
-            computed: computed.raw,
-            ok: true,
-        });
+    // The numbers as written, units aside ("80 − 35 − 5 = 40 GB"), and the bare number
+    // of a rate ("$112 / 288 = $0.39 per million tokens").
+    for written in [stated.raw, stated.written] {
+        if close_enough(written, computed.raw, tolerance) {
+            return check(written, computed.raw, true);
+        }
     }
-    if stated.unit != computed.unit {
-        return None;
+    if stated.unit.same(computed.unit) {
+        return check(stated.scaled, computed.scaled, false);
     }
-    Some(Check {
-        stated: stated.scaled,
-        computed: computed.scaled,
-        ok: false,
-    })
+    // "600 QPS x 3k tokens = 1.8M tokens/s", "60B / 1.4k = 42.9M GPU-seconds": the result
+    // labels the calculation a rate or a duration (or drops the label), as the inputs
+    // left their units off. Its time unit may convert one the calculation left implicit
+    // ("3T tokens × 140 GFLOP ≈ 4.9 EFLOP/s" is per day, "2k × 30 = 60 s" counts
+    // milliseconds), which the unit explains; any other factor is a mistake.
+    if let Some((power, rate)) = stated.unit.time_apart(computed.unit) {
+        // stated = computed × u^power, u the implicit unit's seconds.
+        let units: &[f64] = if rate { &IMPLICIT_TIME[2..] } else { &IMPLICIT_TIME };
+        let converted = units
+            .iter()
+            .any(|u| close_enough(stated.scaled, computed.scaled * u.powi(power), tolerance));
+        return if converted {
+            check(stated.scaled, computed.scaled, true)
+        } else {
+            check(stated.raw, computed.raw, false)
+        };
+    }
+    None
 }
+
+/// The time units a calculation may leave implicit, in seconds: micro- and milliseconds
+/// (for a duration only), seconds, minutes, hours, days and weeks.
+const IMPLICIT_TIME: [f64; 7] = [1e-6, 1e-3, 1.0, 60.0, 3600.0, 86_400.0, 604_800.0];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Relation {
@@ -220,32 +602,44 @@ enum Token {
     Num(Value),
     /// A number followed by `%`, as a fraction.
     Percent(f64),
+    /// `+ - * / ^`.
     Op(char),
-    Open,
+    /// `sqrt` or `√`, applied to the operand after it.
+    Sqrt,
+    /// `(`; `adjacent` when only spaces separate it from the token before.
+    Open {
+        adjacent: bool,
+    },
     Close,
     Rel(Relation),
     /// `→`: a new step; an operator right after it continues from the last result.
     Break,
     /// `;`, `:` or a sentence end: an unrelated statement follows.
     HardBreak,
-    /// Something this checker does not evaluate (a range `10–15`, a square root): the
-    /// segment holding it is not judged.
+    /// `, ` or an opening backtick: a clause ends; a calculation may start after it.
+    Comma,
+    /// Something this checker does not evaluate (a range `10–15`, a term that is a word
+    /// `+ attention`): the segment holding it is not judged.
     Poison,
 }
 
-/// Drops parentheses that are asides rather than sub-expressions: a group right after a
-/// number ("4 × 15 s (500 tokens × 30 ms)" explains the 15 s), a group with a relation in
-/// it, and a group with no number ("(K, V)").
+/// Drops parentheses that are asides rather than sub-expressions: a group with a relation
+/// in it, a group with no number ("(K, V)"), and a group after a number that explains
+/// it: right after it ("4 × 15 s (500 tokens × 30 ms)"), after an operand ("+ 1 redundant
+/// (2.55 GB)"), with no operator in it ("600M tokens (the 3 samples share a prompt) ×") or
+/// not followed by an operator ("~22k idle GPU-hours (4,000 x 55% x 10 h)."). After prose,
+/// a calculation in parentheses followed by an operator is a sub-expression ("the average
+/// is $13.5k/hour, so `(13.5k − 5.25k) / 13.5k`").
 fn prune(tokens: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        if tokens[i] == Token::Open {
+        if let Token::Open { adjacent } = tokens[i] {
             let mut depth = 0;
             let mut end = tokens.len();
             for (j, t) in tokens.iter().enumerate().skip(i) {
                 match t {
-                    Token::Open => depth += 1,
+                    Token::Open { .. } => depth += 1,
                     Token::Close => {
                         depth -= 1;
                         if depth == 0 {
@@ -257,17 +651,34 @@ fn prune(tokens: Vec<Token>) -> Vec<Token> {
                 }
             }
             let inner = &tokens[i + 1..end.min(tokens.len())];
-            let after_number = matches!(out.last(), Some(Token::Num(_) | Token::Percent(_) | Token::Close));
+            let before: Vec<&Token> = out.iter().rev().take(2).collect();
+            let after_number = matches!(before.first(), Some(Token::Num(_) | Token::Percent(_) | Token::Close));
+            // "+ 1 redundant (2.55 GB) +": the number is an operand, and the group tells
+            // what it counts.
+            let number_is_operand = matches!(before.get(1), Some(Token::Op(_)));
+            let followed_by_op = matches!(tokens.get(end + 1), Some(Token::Op(_)));
+            let has_op = inner.iter().any(|t| matches!(t, Token::Op(_) | Token::Sqrt));
+            let aside = after_number && (adjacent || number_is_operand || !followed_by_op || !has_op);
             let has_rel = inner
                 .iter()
                 .any(|t| matches!(t, Token::Rel(_) | Token::Break | Token::HardBreak));
             let has_number = inner.iter().any(|t| matches!(t, Token::Num(_) | Token::Percent(_)));
-            if after_number || has_rel || !has_number {
+            if aside || has_rel || !has_number {
                 i = end + 1;
                 continue;
             }
         }
-        out.push(tokens[i]);
+        // "= ~2.8 TB/day, ×30 = ~83 TB": a comma before an operator ends no clause, nor
+        // does one where a segment starts.
+        let idle_comma = tokens[i] == Token::Comma
+            && (matches!(tokens.get(i + 1), Some(Token::Op(_)))
+                || matches!(
+                    out.last(),
+                    None | Some(Token::Rel(_) | Token::Break | Token::HardBreak | Token::Comma)
+                ));
+        if !idle_comma {
+            out.push(tokens[i]);
+        }
         i += 1;
     }
     out
@@ -290,7 +701,8 @@ fn strip_list_marker(line: &str) -> &str {
     line
 }
 
-/// Magnitude suffixes glued to a number ("3k", "70B", "6T").
+/// Magnitude suffixes glued to a number ("3k", "70B", "6T"), also after a rate's slash
+/// ("$2.50/M").
 fn magnitude(word: &str) -> Option<f64> {
     Some(match word {
         "k" | "K" => 1e3,
@@ -301,84 +713,404 @@ fn magnitude(word: &str) -> Option<f64> {
     })
 }
 
-/// Units scaled to base units (bytes, seconds, FLOPs).
-fn unit(word: &str) -> Option<(f64, Dim)> {
-    let (scale, dim) = match word {
-        "B" | "bytes" | "byte" => (1.0, Dim::Bytes),
-        "KB" | "kB" => (1e3, Dim::Bytes),
-        "MB" => (1e6, Dim::Bytes),
-        "GB" | "gb" => (1e9, Dim::Bytes),
-        "TB" | "tb" => (1e12, Dim::Bytes),
-        "PB" => (1e15, Dim::Bytes),
-        "KiB" => (1024.0, Dim::Bytes),
-        "MiB" => (1024.0 * 1024.0, Dim::Bytes),
-        "GiB" => (1024.0f64.powi(3), Dim::Bytes),
-        "TiB" => (1024.0f64.powi(4), Dim::Bytes),
-        "GFLOP" | "GFLOPs" | "GFLOPS" => (1e9, Dim::None),
-        "TFLOP" | "TFLOPs" | "TFLOPS" => (1e12, Dim::None),
-        "PFLOP" | "PFLOPs" | "PFLOPS" => (1e15, Dim::None),
-        "ms" => (1e-3, Dim::Time),
-        "µs" | "us" => (1e-6, Dim::Time),
-        "s" | "sec" | "secs" | "second" | "seconds" => (1.0, Dim::Time),
-        "min" | "mins" | "minute" | "minutes" => (60.0, Dim::Time),
-        "h" | "hr" | "hrs" | "hour" | "hours" => (3600.0, Dim::Time),
-        "day" | "days" => (86_400.0, Dim::Time),
+/// Magnitudes written as words: "3 million", "per million tokens".
+fn magnitude_word(word: &str) -> Option<f64> {
+    Some(match word {
+        "thousand" => 1e3,
+        "million" => 1e6,
+        "billion" => 1e9,
+        "trillion" => 1e12,
+        _ => return None,
+    })
+}
+
+/// A unit as a factor to base units (bytes, seconds, FLOPs), a divisor of the number as
+/// written (`/M`, `per million`), and a dimension.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Unit {
+    scale: f64,
+    per: f64,
+    dim: Dim,
+}
+
+impl Unit {
+    const ONE: Unit = Unit {
+        scale: 1.0,
+        per: 1.0,
+        dim: Dim::NONE,
+    };
+
+    fn of(scale: f64, dim: Dim) -> Unit {
+        Unit { scale, per: 1.0, dim }
+    }
+
+    /// A magnitude in a rate's denominator: it divides the number as written too.
+    fn magnitude(m: f64) -> Unit {
+        Unit {
+            scale: m,
+            per: m,
+            dim: Dim::NONE,
+        }
+    }
+
+    fn times(self, other: Unit) -> Unit {
+        Unit {
+            scale: self.scale * other.scale,
+            per: self.per * other.per,
+            dim: self.dim.times(other.dim),
+        }
+    }
+
+    fn over(self, other: Unit) -> Unit {
+        Unit {
+            scale: self.scale / other.scale,
+            per: self.per * other.per,
+            dim: self.dim.over(other.dim),
+        }
+    }
+
+    fn apply(self, n: f64) -> Value {
+        Value {
+            scaled: n * self.scale,
+            raw: n / self.per,
+            written: n,
+            unit: self.dim,
+        }
+    }
+}
+
+fn time_unit(word: &str) -> Option<f64> {
+    Some(match word {
+        "ns" => 1e-9,
+        "µs" | "μs" | "us" => 1e-6,
+        "ms" => 1e-3,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+        "day" | "days" => 86_400.0,
+        "wk" | "week" | "weeks" => 604_800.0,
+        _ => return None,
+    })
+}
+
+/// FLOP amounts (`FLOP`, `GFLOP`, `TFLOPs`) and rates (`TFLOPS`, `PF`), with SI prefixes.
+fn flop_unit(word: &str) -> Option<Unit> {
+    let (prefix, rest) = match word.chars().next()? {
+        'k' | 'K' => (1e3, &word[1..]),
+        'M' => (1e6, &word[1..]),
+        'G' => (1e9, &word[1..]),
+        'T' => (1e12, &word[1..]),
+        'P' => (1e15, &word[1..]),
+        'E' => (1e18, &word[1..]),
+        _ => (1.0, word),
+    };
+    let dim = match rest {
+        "FLOP" | "FLOPs" | "flop" | "flops" => Dim::NONE,
+        "FLOPS" => Dim::RATE,
+        "F" if prefix >= 1e9 => Dim::RATE,
         _ => return None,
     };
-    Some((scale, dim))
+    Some(Unit::of(prefix, dim))
+}
+
+/// A unit word: bytes, time, FLOPs or percentage points. `B` alone is bytes only when
+/// spaced from its number ("2 B"); glued it is billions.
+fn unit(word: &str) -> Option<Unit> {
+    if let Some(s) = time_unit(word) {
+        return Some(Unit::of(s, Dim::TIME));
+    }
+    if let Some(u) = flop_unit(word) {
+        return Some(u);
+    }
+    let bytes = match word {
+        "B" | "bytes" | "byte" => 1.0,
+        "KB" | "kB" => 1e3,
+        "MB" => 1e6,
+        "GB" | "gb" => 1e9,
+        "TB" | "tb" => 1e12,
+        "PB" => 1e15,
+        "EB" => 1e18,
+        "KiB" => 1024.0,
+        "MiB" => 1024.0 * 1024.0,
+        "GiB" => 1024.0f64.powi(3),
+        "TiB" => 1024.0f64.powi(4),
+        // Percentage points: "± 0.53 points" is ± 0.0053.
+        "points" | "point" | "pts" | "pp" => return Some(Unit::of(0.01, Dim::NONE)),
+        _ => return None,
+    };
+    Some(Unit::of(bytes, Dim::BYTES))
+}
+
+/// The product of the unit words in a hyphenated compound ("GPU-hours", "GB-h"), if any.
+fn compound_unit(parts: &[String]) -> Option<Unit> {
+    let units: Vec<Unit> = parts.iter().filter_map(|p| unit(p)).collect();
+    (!units.is_empty()).then(|| units.iter().fold(Unit::ONE, |a, &b| a.times(b)))
+}
+
+/// A word at `j`: a letter, then letters and digits ("tokens", "H100"), and where it ends.
+fn word(chars: &[char], j: usize) -> Option<(String, usize)> {
+    if !chars.get(j).is_some_and(|c| c.is_alphabetic()) {
+        return None;
+    }
+    let end = (j..chars.len())
+        .find(|&k| !chars[k].is_alphanumeric())
+        .unwrap_or(chars.len());
+    Some((chars[j..end].iter().collect(), end))
+}
+
+/// Words joined by hyphens at `j` ("GPU-hours", "H100-h", "tokens").
+fn compound(chars: &[char], j: usize) -> Option<(Vec<String>, usize)> {
+    let (first, mut end) = word(chars, j)?;
+    let mut parts = vec![first];
+    while chars.get(end) == Some(&'-')
+        && let Some((next, e)) = word(chars, end + 1)
+    {
+        parts.push(next);
+        end = e;
+    }
+    Some((parts, end))
+}
+
+fn starts_with(chars: &[char], j: usize, s: &str) -> bool {
+    (j..).zip(s.chars()).all(|(k, c)| chars.get(k) == Some(&c))
+}
+
+/// The units after a number at `i`: glued ("200ms", "$3/h"), after one space ("320 KB",
+/// "1.4k tok/s") or after a closing backtick ("= 0.53` points").
+fn unit_phrase(chars: &[char], i: usize) -> Option<(Unit, usize)> {
+    if let Some(found) = unit_at(chars, i, false) {
+        return Some(found);
+    }
+    let mut j = i;
+    if chars.get(j) == Some(&'`') {
+        j += 1;
+    }
+    if chars.get(j) == Some(&' ') {
+        j += 1;
+    }
+    (j > i).then(|| unit_at(chars, j, true)).flatten()
+}
+
+/// A unit, or a count word with a rate ("tok/s", "requests per day"), at `p`.
+fn unit_at(chars: &[char], p: usize, spaced: bool) -> Option<(Unit, usize)> {
+    let mut found = None;
+    let mut at = p;
+    if chars.get(p) == Some(&'/') {
+        // " / 2k" divides; only a glued slash starts a rate ("$3/h").
+        if spaced {
+            return None;
+        }
+    } else {
+        let (parts, end) = compound(chars, p)?;
+        if parts.len() == 1 && parts[0] == "per" {
+            return per_clause(chars, end).map(|(d, e)| (Unit::ONE.over(d), e));
+        }
+        if !(parts.len() == 1 && parts[0] == "B" && !spaced) {
+            found = compound_unit(&parts);
+        }
+        at = end;
+    }
+    match denominator(chars, at) {
+        Some((d, end)) => Some((found.unwrap_or(Unit::ONE).over(d), end)),
+        None => found.map(|u| (u, at)),
+    }
+}
+
+/// A rate's denominator at `at`: "/s", "/day", "/M", "/GB-h", " per hour", " per million".
+fn denominator(chars: &[char], at: usize) -> Option<(Unit, usize)> {
+    if chars.get(at) == Some(&'/') {
+        let (parts, end) = compound(chars, at + 1)?;
+        if parts.len() == 1 {
+            if let Some(s) = time_unit(&parts[0]) {
+                return Some((Unit::of(s, Dim::TIME), end));
+            }
+            if let Some(m) = magnitude(&parts[0]).or_else(|| magnitude_word(&parts[0])) {
+                return Some((Unit::magnitude(m), end));
+            }
+        }
+        return compound_unit(&parts).map(|u| (u, end));
+    }
+    if chars.get(at) == Some(&' ') && starts_with(chars, at + 1, "per ") {
+        return per_clause(chars, at + 4);
+    }
+    None
+}
+
+/// What follows "per" (and its space, at `at`): a time ("hour", "GPU-hour"), a magnitude
+/// ("M", "million") or a number ("1M", "1,000").
+fn per_clause(chars: &[char], at: usize) -> Option<(Unit, usize)> {
+    if chars.get(at) != Some(&' ') {
+        return None;
+    }
+    let q = at + 1;
+    if chars.get(q).is_some_and(char::is_ascii_digit) {
+        let mut end = q;
+        let mut text = String::new();
+        while end < chars.len() && (chars[end].is_ascii_digit() || chars[end] == ',') {
+            if chars[end] != ',' {
+                text.push(chars[end]);
+            }
+            end += 1;
+        }
+        let mut n: f64 = text.parse().ok()?;
+        if let Some((w, e)) = word(chars, end)
+            && let Some(m) = magnitude(&w)
+        {
+            n *= m;
+            end = e;
+        }
+        return (n > 0.0).then_some((Unit::magnitude(n), end));
+    }
+    let (parts, end) = compound(chars, q)?;
+    if parts.len() == 1
+        && let Some(m) = magnitude(&parts[0]).or_else(|| magnitude_word(&parts[0]))
+    {
+        return Some((Unit::magnitude(m), end));
+    }
+    compound_unit(&parts).map(|u| (u, end))
+}
+
+/// After position `j`, skipping spaces and backticks, an operand starts: a number, `$`,
+/// `~`, `(`, a root.
+fn operand_at(chars: &[char], j: usize) -> bool {
+    let mut j = j;
+    while j < chars.len() && (chars[j].is_whitespace() || chars[j] == '`') {
+        j += 1;
+    }
+    j < chars.len()
+        && (chars[j].is_ascii_digit()
+            || matches!(chars[j], '$' | '€' | '£' | '~' | '(' | '≈' | '.' | '√')
+            || starts_with(chars, j, "sqrt("))
+}
+
+/// A word labels the operand after it ("+ writes 140k × $6.25/M"); with `only`, that word
+/// must be one of them ("3× the ~10 GB").
+fn labelled_operand_at(chars: &[char], j: usize, only: &[&str]) -> bool {
+    let mut j = j;
+    while j < chars.len() && chars[j].is_whitespace() {
+        j += 1;
+    }
+    let start = j;
+    while j < chars.len() && (chars[j].is_alphabetic() || chars[j] == '-') {
+        j += 1;
+    }
+    let label: String = chars[start..j].iter().collect();
+    j > start
+        && chars.get(j).is_some_and(|c| c.is_whitespace())
+        && (only.is_empty() || only.contains(&label.as_str()))
+        && operand_at(chars, j)
+}
+
+fn word_follows(chars: &[char], j: usize) -> bool {
+    let mut j = j;
+    while j < chars.len() && (chars[j].is_whitespace() || chars[j] == '`') {
+        j += 1;
+    }
+    chars.get(j).is_some_and(|c| c.is_alphabetic())
+}
+
+/// A binary operator at `i`; `after_operand` when a number ends right before it. Followed
+/// by an operand it is one. After a number, a spaced operator may have a labelled operand
+/// (`$0.50/M + writes 140k`), or a word for a term the checker cannot evaluate
+/// (`+ attention`), which poisons when `word_poisons`. Glued to its left and followed by a
+/// word it is prose (`hit by 3× needs`), unless the word is "the" (`3× the ~10 GB`); so is
+/// an operator between words (`weights + grads`).
+fn binary(chars: &[char], i: usize, op: char, word_poisons: bool, after_operand: bool) -> Option<Token> {
+    let spaced_left = i > 0 && chars[i - 1].is_whitespace();
+    let labelled = after_operand
+        && if spaced_left {
+            labelled_operand_at(chars, i + 1, &[])
+        } else {
+            op == '*' && labelled_operand_at(chars, i + 1, &["the"])
+        };
+    if operand_at(chars, i + 1) || labelled {
+        Some(Token::Op(op))
+    } else if word_poisons && after_operand && spaced_left && word_follows(chars, i + 1) {
+        Some(Token::Poison)
+    } else {
+        None
+    }
 }
 
 fn tokenize(line: &str) -> Vec<Token> {
     let chars: Vec<char> = line.chars().collect();
-    let mut tokens = Vec::new();
+    let mut tokens: Vec<Token> = Vec::new();
     let mut i = 0;
+    // Where the text of the last token ends, to tell a `(` right after a number.
+    let mut last_end = 0;
     let spaced = |i: usize| {
         let before = i == 0 || chars[i - 1].is_whitespace();
         let after = i + 1 >= chars.len() || chars[i + 1].is_whitespace();
         before && after
     };
-    let starts_operand = |j: usize| -> bool {
-        let mut j = j;
-        while j < chars.len() && chars[j].is_whitespace() {
-            j += 1;
-        }
-        j < chars.len() && (chars[j].is_ascii_digit() || matches!(chars[j], '$' | '~' | '(' | '≈' | '.'))
-    };
+    let after_word = |i: usize| i > 0 && is_word_char(chars[i - 1]);
     while i < chars.len() {
+        let count = tokens.len();
         let c = chars[i];
+        let mut next = i + 1;
+        let after_operand = matches!(tokens.last(), Some(Token::Num(_) | Token::Percent(_) | Token::Close))
+            && chars[last_end.min(i)..i].iter().all(|c| c.is_whitespace() || *c == '`');
         match c {
-            d if d.is_ascii_digit() && (i == 0 || !is_word_char(chars[i - 1])) => {
-                let (token, next) = number(&chars, i);
+            d if d.is_ascii_digit() && !after_word(i) => {
+                let (token, end) = number(&chars, i);
                 tokens.push(token);
-                i = next;
+                next = end;
                 // A range ("10–15", "1.5-3") is not one number.
-                if matches!(chars.get(i), Some('–' | '—'))
-                    || chars.get(i) == Some(&'-') && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                if matches!(chars.get(end), Some('–' | '—'))
+                    || chars.get(end) == Some(&'-') && chars.get(end + 1).is_some_and(char::is_ascii_digit)
                 {
                     tokens.push(Token::Poison);
                 }
-                continue;
             }
-            '√' => tokens.push(Token::Poison),
+            '²' | '³'
+                if i > 0
+                    && !chars[i - 1].is_whitespace()
+                    && matches!(tokens.last(), Some(Token::Num(_) | Token::Close)) =>
+            {
+                tokens.push(Token::Op('^'));
+                tokens.push(Token::Num(Value::plain(if c == '²' { 2.0 } else { 3.0 })));
+            }
+            '^' if operand_at(&chars, i + 1) => tokens.push(Token::Op('^')),
+            '√' => tokens.push(Token::Sqrt),
+            's' if !after_word(i) && starts_with(&chars, i, "sqrt(") => {
+                tokens.push(Token::Sqrt);
+                next = i + 4;
+            }
+            // "1% of 3,200": a share of what follows.
+            'o' if !after_word(i)
+                && chars.get(i + 1) == Some(&'f')
+                && chars.get(i + 2).is_some_and(|c| c.is_whitespace())
+                && matches!(tokens.last(), Some(Token::Percent(_)))
+                && operand_at(&chars, i + 2) =>
+            {
+                tokens.push(Token::Op('*'));
+                next = i + 2;
+            }
             '$' | '€' | '£' => {}
-            '×' | '*' | '·' | '÷' => tokens.push(Token::Op(if c == '÷' { '/' } else { '*' })),
-            'x' | 'X' if spaced(i) => tokens.push(Token::Op('*')),
-            '/' if starts_operand(i + 1) => tokens.push(Token::Op('/')),
-            '+' if starts_operand(i + 1) => tokens.push(Token::Op('+')),
-            '-' | '−' if spaced(i) => tokens.push(Token::Op('-')),
-            '(' => tokens.push(Token::Open),
+            '×' | '÷' => tokens.extend(binary(&chars, i, if c == '÷' { '/' } else { '*' }, true, after_operand)),
+            // Not Markdown's `**bold**`.
+            '*' if i > 0 && chars[i - 1] == '*' || chars.get(i + 1) == Some(&'*') => {}
+            '*' | '·' => tokens.extend(binary(&chars, i, '*', false, after_operand)),
+            'x' | 'X' if spaced(i) => tokens.extend(binary(&chars, i, '*', false, after_operand)),
+            '/' if operand_at(&chars, i + 1) => tokens.push(Token::Op('/')),
+            '+' => tokens.extend(binary(&chars, i, '+', true, after_operand)),
+            '−' if spaced(i) => tokens.extend(binary(&chars, i, '-', true, after_operand)),
+            '-' if spaced(i) && operand_at(&chars, i + 1) => tokens.push(Token::Op('-')),
+            '(' => {
+                let adjacent = chars[last_end.min(i)..i].iter().all(|c| c.is_whitespace());
+                tokens.push(Token::Open { adjacent });
+            }
             ')' => tokens.push(Token::Close),
             '=' if chars.get(i + 1) == Some(&'>') => {
                 tokens.push(Token::Break);
-                i += 1;
+                next = i + 2;
             }
             // "TP=8" names a setting: skip it and its number.
             '=' if i > 0 && chars[i - 1].is_alphabetic() && chars.get(i + 1).is_some_and(char::is_ascii_digit) => {
-                i += 1;
-                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '.') {
-                    i += 1;
+                next = i + 1;
+                while next < chars.len() && (chars[next].is_alphanumeric() || chars[next] == '.') {
+                    next += 1;
                 }
-                continue;
             }
             '=' => tokens.push(Token::Rel(Relation::Equals)),
             '≈' => tokens.push(Token::Rel(Relation::About)),
@@ -386,13 +1118,21 @@ fn tokenize(line: &str) -> Vec<Token> {
             '→' | '⇒' => tokens.push(Token::Break),
             '-' if chars.get(i + 1) == Some(&'>') => {
                 tokens.push(Token::Break);
-                i += 1;
+                next = i + 2;
             }
             ';' | ':' => tokens.push(Token::HardBreak),
+            ',' if chars.get(i + 1).is_some_and(|c| c.is_whitespace()) => tokens.push(Token::Comma),
+            // A code span opens a formula: "weights 405 GB + KV for 128 sequences `128 × …`".
+            '`' if (i == 0 || chars[i - 1].is_whitespace()) && chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) => {
+                tokens.push(Token::Comma)
+            }
             '.' | '?' | '!' if chars.get(i + 1).is_none_or(|c| c.is_whitespace()) => tokens.push(Token::HardBreak),
             _ => {}
         }
-        i += 1;
+        if tokens.len() != count {
+            last_end = next;
+        }
+        i = next;
     }
     tokens
 }
@@ -402,8 +1142,8 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// A number at `start`: digits with thousands commas, a decimal point and an exponent
-/// ("2e8"), then an optional magnitude (`k`, `M`), `%`, a per-magnitude rate (`$2.50/M`)
-/// or a unit (`GB`, `ms`), glued or after one space.
+/// ("2e8"), then an optional magnitude (`k`, `M`, `million`), `%`, and units (see
+/// [`unit_phrase`]).
 fn number(chars: &[char], start: usize) -> (Token, usize) {
     let mut i = start;
     let mut text = String::new();
@@ -432,73 +1172,58 @@ fn number(chars: &[char], start: usize) -> (Token, usize) {
     if chars.get(i) == Some(&'%') {
         return (Token::Percent(value / 100.0), i + 1);
     }
-    let word_at = |j: usize| {
-        let end = (j..chars.len())
-            .find(|&k| !(chars[k].is_alphabetic() || chars[k] == 'µ'))
-            .unwrap_or(chars.len());
-        let glued_to_digit = chars.get(end).is_some_and(char::is_ascii_digit);
-        (chars[j..end].iter().collect::<String>(), end, glued_to_digit)
-    };
-    // A glued magnitude: "3k", "70B", "1.8M".
-    let (word, end, glued) = word_at(i);
-    let mut raw = value;
-    if !glued && let Some(m) = magnitude(&word) {
+    // A glued magnitude ("3k", "70B", "1.8M"), not a word glued to digits ("3 H100").
+    let letters_end = (i..chars.len())
+        .find(|&k| !chars[k].is_alphabetic())
+        .unwrap_or(chars.len());
+    let glued: String = chars[i..letters_end].iter().collect();
+    if !chars.get(letters_end).is_some_and(char::is_ascii_digit)
+        && let Some(m) = magnitude(&glued)
+    {
         value *= m;
-        raw = value;
+        i = letters_end;
+    } else if chars.get(i) == Some(&' ')
+        && let Some((w, end)) = word(chars, i + 1)
+        && let Some(m) = magnitude_word(&w)
+    {
+        value *= m;
         i = end;
     }
-    // A rate per magnitude: "$2.50/M" is per million.
-    if chars.get(i) == Some(&'/') {
-        let (word, end, glued) = word_at(i + 1);
-        if !glued && let Some(m) = magnitude(&word) {
-            let v = Value {
-                scaled: value / m,
-                raw: value / m,
-                unit: Dim::None,
-            };
-            return (Token::Num(v), end);
-        }
+    match unit_phrase(chars, i) {
+        Some((unit, end)) => (Token::Num(unit.apply(value)), end),
+        None => (Token::Num(Value::plain(value)), i),
     }
-    // A unit, glued or after one space: "200ms", "320 KB", "2 B".
-    let j = if chars.get(i) == Some(&' ') { i + 1 } else { i };
-    let (word, end, glued) = word_at(j);
-    let spaced_b = word == "B" && j > i;
-    if !glued
-        && (word != "B" || spaced_b)
-        && let Some((scale, dim)) = unit(&word)
-    {
-        let v = Value {
-            scaled: value * scale,
-            raw,
-            unit: dim,
-        };
-        return (Token::Num(v), end);
-    }
-    (
-        Token::Num(Value {
-            scaled: value,
-            raw: value,
-            unit: Dim::None,
-        }),
-        i,
-    )
 }
 
-/// A recursive-descent evaluator over the tokens of one segment: `*` and `/` bind tighter
-/// than `+` and `-`; `a + p%` means `a × (1 + p)`.
+/// A top-level term of a sum, and whether it is a single number.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    value: Value,
+    atom: bool,
+}
+
+/// A recursive-descent evaluator over the tokens of one segment: roots, then `^` (right
+/// to left), bind tighter than `*` and `/`, which bind tighter than `+` and `-`;
+/// `a + p%` means `a × (1 + p)`.
 struct Parser<'t> {
     tokens: &'t [Token],
     at: usize,
+    /// The top-level terms of the last `whole`, empty when it was not a plain sum.
+    terms: Vec<Term>,
 }
 
 impl<'t> Parser<'t> {
     fn new(tokens: &'t [Token]) -> Self {
-        Parser { tokens, at: 0 }
+        Parser {
+            tokens,
+            at: 0,
+            terms: Vec::new(),
+        }
     }
 
     /// The value when the tokens are exactly one expression.
     fn whole(&mut self) -> Option<Value> {
-        let v = self.sum()?;
+        let v = self.sum(true)?;
         (self.at == self.tokens.len()).then_some(v)
     }
 
@@ -506,48 +1231,69 @@ impl<'t> Parser<'t> {
         self.tokens.get(self.at).copied()
     }
 
-    fn sum(&mut self) -> Option<Value> {
+    fn sum(&mut self, top: bool) -> Option<Value> {
+        let start = self.at;
         let mut value = self.product()?;
+        let mut terms = vec![Term {
+            value,
+            atom: self.at == start + 1,
+        }];
+        let mut plain = true;
         while let Some(Token::Op(op @ ('+' | '-'))) = self.peek() {
             self.at += 1;
             if let Some(Token::Percent(p)) = self.peek()
-                && !matches!(self.tokens.get(self.at + 1), Some(Token::Op('*' | '/')))
+                && !matches!(self.tokens.get(self.at + 1), Some(Token::Op('*' | '/' | '^')))
             {
                 self.at += 1;
                 let f = if op == '+' { 1.0 + p } else { 1.0 - p };
                 value.scaled *= f;
                 value.raw *= f;
+                plain = false;
                 continue;
             }
-            let rhs = self.product()?;
-            let sign = if op == '+' { 1.0 } else { -1.0 };
-            value = Value {
-                scaled: value.scaled + sign * rhs.scaled,
-                raw: value.raw + sign * rhs.raw,
-                unit: value.unit.join(rhs.unit),
-            };
+            let start = self.at;
+            let mut rhs = self.product()?;
+            if op == '-' {
+                rhs = rhs.negated();
+            }
+            terms.push(Term {
+                value: rhs,
+                atom: self.at == start + 1,
+            });
+            value = value.plus(rhs);
+        }
+        if top {
+            self.terms = if plain { terms } else { Vec::new() };
         }
         Some(value)
     }
 
     fn product(&mut self) -> Option<Value> {
-        let mut value = self.atom()?;
+        let mut value = self.power()?;
         while let Some(Token::Op(op @ ('*' | '/'))) = self.peek() {
             self.at += 1;
-            let rhs = self.atom()?;
-            if op == '*' {
-                value.scaled *= rhs.scaled;
-                value.raw *= rhs.raw;
-            } else {
-                if rhs.scaled == 0.0 || rhs.raw == 0.0 {
-                    return None;
-                }
-                value.scaled /= rhs.scaled;
-                value.raw /= rhs.raw;
-            }
-            value.unit = value.unit.join(rhs.unit);
+            let rhs = self.power()?;
+            value = if op == '*' { value.times(rhs)? } else { value.over(rhs)? };
         }
         Some(value)
+    }
+
+    fn power(&mut self) -> Option<Value> {
+        let base = self.root()?;
+        if self.peek() == Some(Token::Op('^')) {
+            self.at += 1;
+            let exponent = self.power()?;
+            return base.pow(exponent);
+        }
+        Some(base)
+    }
+
+    fn root(&mut self) -> Option<Value> {
+        if self.peek() == Some(Token::Sqrt) {
+            self.at += 1;
+            return self.root()?.sqrt();
+        }
+        self.atom()
     }
 
     fn atom(&mut self) -> Option<Value> {
@@ -558,15 +1304,11 @@ impl<'t> Parser<'t> {
             }
             Token::Percent(p) => {
                 self.at += 1;
-                Some(Value {
-                    scaled: p,
-                    raw: p,
-                    unit: Dim::None,
-                })
+                Some(Value::plain(p))
             }
-            Token::Open => {
+            Token::Open { .. } => {
                 self.at += 1;
-                let value = self.sum()?;
+                let value = self.sum(false)?;
                 if self.peek() == Some(Token::Close) {
                     self.at += 1;
                 }
@@ -647,9 +1389,9 @@ mod tests {
             "Decode step, 60 seqs: (35 GB weights + ~22 GB KV) per GPU ÷ ~2.7 TB/s ≈ 21 ms"
         ));
         assert!(ok("Little's law: 4 req/s × ~15 s (500 tokens × 30 ms) = 60 live"));
-        // Unjudgeable: a range, a root, a unit the calculation never had.
+        assert!(ok("√(2 × 10 s × 21,600) ≈ 660 s"));
+        // Unjudgeable: a range, a unit the calculation never had.
         assert!(check_line("10–15 min × 4,096 ≈ 700–1,000 GPU-h").is_empty());
-        assert!(check_line("√(2 × 10 s × 21,600) ≈ 660 s").is_empty());
         assert!(check_line("60 live × 2.25k tokens ≈ 44 GB").is_empty());
     }
 
@@ -657,7 +1399,167 @@ mod tests {
     fn wrong_arithmetic_is_found() {
         assert!(wrong("600 QPS x 3k tokens = 18M tokens/s"));
         assert!(wrong("100M / 86,400 ≈ 12k QPS"));
+        assert!(wrong("100M / 86,400 = 12k"));
         assert!(wrong("70B × 2 bytes = 14 GB"));
+        assert!(wrong("20k × 250 = 50M"));
+        assert!(wrong("20k × 250 = 50M tok/s"));
+        assert!(ok("20k × 250 = 5M tok/s"));
+    }
+
+    #[test]
+    fn powers_superscripts_and_roots_are_evaluated() {
+        assert!(ok(
+            "Image step: linear 2 × 12B × 4,608 = 111 TFLOP, attention 4 × 4,608² × 3,072 × 57 = ~15 TFLOP, so ~125 TFLOP."
+        ));
+        assert!(ok("attention 4 × 108k² × 5,120 × 40 = 9.6 PFLOP"));
+        assert!(wrong("attention 4 × 4,608² × 3,072 × 57 = ~150 TFLOP"));
+        assert!(ok("4 draft tokens a step yields (1 - 0.8^5) / 0.2 = ~3.36 tokens."));
+        assert!(wrong("4 draft tokens a step yields (1 - 0.8^5) / 0.2 = ~33.6 tokens."));
+        assert!(ok("14 bands × 8 rows: threshold ≈ `(1/14)^(1/8)` ≈ 0.72."));
+        assert!(wrong("threshold ≈ `(1/14)^(1/8)` ≈ 0.07"));
+        assert!(ok("Growth: `1.15^9 ≈ 3.5`, so the peak triples"));
+        assert!(ok(
+            "CI example: 30 successes in 2,000 attempts is 1.5% ± `1.96 × sqrt(0.015 × 0.985 / 2,000) = 0.53` points."
+        ));
+        assert!(wrong("1.5% ± `1.96 × sqrt(0.015 × 0.985 / 2,000) = 5.3` points."));
+        assert!(ok("where SE ≈ `sqrt(0.25 / 3,000) = 0.91` points, so 53% is ~3σ."));
+        assert!(ok(
+            "Interval: Young/Daly `sqrt(2 × 10 s × 21,600 s) = 657 s` at 4 failures/day"
+        ));
+        assert!(ok("√(2 × 10 s × 21,600 s) = 657 s"));
+        assert!(wrong("√(2 × 10 s × 21,600 s) = 6,570 s"));
+    }
+
+    #[test]
+    fn percentages_points_and_unicode_minus() {
+        assert!(ok(
+            "the average is half, $13.5k/hour, so margin is `(13.5k − 5.25k) / 13.5k = 61%`, above the 50% bar"
+        ));
+        assert!(wrong(
+            "the average is half, $13.5k/hour, so margin is `(13.5k − 5.25k) / 13.5k = 16%`"
+        ));
+        assert!(ok("0.03 × 100 = 3%"));
+        assert!(ok(
+            "at 500 rows and 80% accuracy the standard error is sqrt(0.8 × 0.2 / 500) = 1.8%"
+        ));
+        assert!(wrong("20% × 5k = 100k"));
+        assert!(ok("Canary traffic: 1% of 3,200 × 86,400 = ~2.8M requests/day"));
+        assert!(wrong("Canary traffic: 1% of 3,200 × 86,400 = ~28M requests/day"));
+        // "of" multiplies only a percentage, and only a number after it.
+        assert!(ok("with 40% of traffic cached, 4.5M ÷ 6k = 750 H100s"));
+    }
+
+    #[test]
+    fn si_prefixes_and_rates_on_the_result_are_read() {
+        assert!(ok("uncached that is 2M x 810 GFLOP = 1.62 EFLOP/s, ~2,050 H200s"));
+        assert!(wrong("uncached that is 2M x 810 GFLOP = 16.2 EFLOP/s"));
+        assert!(ok(
+            "Cost is ~$2.20 / (64k x 3,600) = ~$0.0095 per million tokens at full load"
+        ));
+        assert!(wrong(
+            "Cost is ~$2.20 / (64k x 3,600) = ~$0.095 per million tokens at full load"
+        ));
+        assert!(ok(
+            "5,000 × 3,600 = 18M tok per GPU-hour, so $6 / 18M = $0.33 per M tokens."
+        ));
+        assert!(wrong("so $6 / 18M = $3.30 per M tokens."));
+        assert!(ok("so `$112 / 288 = $0.39` per million tokens at full load"));
+        assert!(ok("`0.98 TB / 400 GB/s = 2.45 s` of aggregate bandwidth"));
+        assert!(ok("3 PB / 1,000 = 3 TB"));
+        assert!(ok("4 ms / 8 = 500 µs"));
+        assert!(wrong("4 ms / 8 = 50 µs"));
+        assert!(ok("70 GB ÷ 3.35 TB/s ≈ 21 ms per token"));
+        assert!(ok("4.9 EFLOP/s ÷ 790 TF ≈ 6,150 H100"));
+    }
+
+    #[test]
+    fn time_units_convert() {
+        assert!(ok("60B tokens / 1.4k tok/s = ~11.9k GPU-hours of prefill"));
+        assert!(wrong("60B tokens / 1.4k tok/s = ~119k GPU-hours of prefill"));
+        assert!(ok("12B tokens / 1.2k tok/s = ~2.8k GPU-hours of decode"));
+        assert!(ok(
+            "reviewing every prompt would be 3T tokens/day x 140 GFLOP = ~4.9 EFLOP/s"
+        ));
+        assert!(wrong(
+            "reviewing every prompt would be 3T tokens/day x 140 GFLOP = ~49 EFLOP/s"
+        ));
+        assert!(ok("Embedding is ~60B / ~400k tokens/s ~ 42 GPU-hours, trivial"));
+        assert!(wrong("Embedding is ~60B / ~400k tokens/s ~ 420 GPU-hours, trivial"));
+        assert!(ok("`0.25 h × 4,096 = 1,024` GPU-hours"));
+        assert!(ok("Compile: 6 min × 500 = 50 slice-hours if uncached"));
+        // Units the inputs left off: the result's time unit explains the conversion…
+        assert!(ok("3T tokens × 140 GFLOP ≈ 4.9 EFLOP/s"));
+        assert!(ok("2k tokens × 30 = 60 s"));
+        assert!(ok("`500B / 1.5M ≈ 333k` GPU-seconds"));
+        // …but not an order of magnitude.
+        assert!(wrong("`500B / 1.5M ≈ 3,330k` GPU-seconds"));
+        assert!(wrong("5k × 250 = 12.5M tok/s"));
+        assert!(wrong("~3M x (10k x $3/M + 500 x $15/M) ~ $1,120k/day"));
+        assert!(ok("~3M x (10k x $3/M + 500 x $15/M) ~ $112k/day"));
+    }
+
+    #[test]
+    fn sums_of_stated_results_compare_like_with_like() {
+        let checks = check_line(
+            "Flagship batch revenue is 120B x $1.50/M + 12B x $6/M = $180k + $72k = ~$252k/day, about $17 per GPU-hour used.",
+        );
+        assert_eq!(checks.len(), 3, "{checks:?}");
+        assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+        assert!(wrong("120B x $1.50/M + 12B x $6/M = $180k + $27k = ~$207k/day"));
+        assert!(wrong("120B x $1.50/M + 12B x $6/M = $180k + $72k = ~$352k/day"));
+        assert!(ok("6k input × $2.50/M = $0.015 + $0.005 = $0.02"));
+        assert!(ok("Total ≈ `3,354 + 5,031 + 1,661 + 2,136 = 12,182`."));
+        assert!(wrong("Total ≈ `3,354 + 5,031 + 1,661 + 2,136 = 8,828`."));
+        assert!(ok(
+            "Model calls: 8,000 × (0.65 + 0.35 × 3.2) = 8,000 × 1.77 = 14,160/s."
+        ));
+        assert!(ok("600k / 128k = 4.7, so 5 groups + 1 spare = 6 × 64 = 384 GPUs"));
+        assert!(ok("1.5M / 342k = 4.4, so (5 + 1) × 32 = 192 GPUs"));
+        assert!(wrong("600k / 128k = 4.7, so 5 groups + 1 spare = 384 GPUs"));
+        assert!(ok("reads 1.4M × $0.50/M + writes 140k × $6.25/M = $1.575/s"));
+        assert!(ok(
+            "b16 = 0.9 + 1.5 = 2.4 GB ÷ 300 GB/s ≈ 8 ms → 2k tok/s → 480 decode + 72 PF ÷ 121 TF eff ≈ 595 prefill"
+        ));
+    }
+
+    #[test]
+    fn prose_around_a_calculation_is_not_part_of_it() {
+        let checks = check_line(
+            "Spike: a model at N replicas and 60% utilisation hit by 3× needs `0.6 × 3 = 1.8N` of capacity, `1.8 / 0.7 ≈ 2.6N` replicas",
+        );
+        assert_eq!(checks.len(), 2, "{checks:?}");
+        assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+        assert!(wrong("hit by 3× needs `0.6 × 3 = 18N` of capacity"));
+        assert!(ok("Trigram index ~3× the ~10 GB of source ≈ 30 GB."));
+        // A term that is a word cannot be evaluated: skipped, never flagged.
+        assert!(check_line("recomputing 40k tokens is `40k × 140 GFLOP + attention ≈ 7.7 PFLOP`, ~1.2 s").is_empty());
+        assert!(check_line("40k × 140 GFLOP ≈ 7.7 PFLOP + attention").is_empty());
+        assert!(check_line(
+            "rewrite 150 ms + retrieval 150 ms + ACL re-check 50 ms + prefill of ~6k tokens ~500 ms + network ~200 ms = ~1.15 s"
+        )
+        .is_empty());
+        // Words between a number and an operator are prose, and a comma ends a clause.
+        assert!(ok(
+            "`70e9 × 12 B = 0.84 TB` of master weights + Adam moments, `70e9 × 14 B = 0.98 TB`"
+        ));
+        assert!(ok("Per GPU, bf16 weights + grads `70e9 × 4 B / 32 = 8.75 GB`"));
+        assert!(ok(
+            "**2. Project prompt caching.** 60k active projects × 6.5 GB ≈ 393 TB"
+        ));
+        assert!(ok(
+            "State: at ~4,000/s that is 345.6M responses/day × 8 KB = ~2.8 TB/day, ×30 = ~83 TB"
+        ));
+        // An aside after a number is not a factor.
+        assert!(ok(
+            "Decode per GPU: 4 experts × 2.55 GB + 1 redundant (2.55 GB) + ~18 GB shared = ~31 GB per GPU."
+        ));
+        assert!(ok(
+            "Prefill is 300k x 2k = 600M tokens (the 3 samples share a cached prompt) x 8.1e11 FLOPs ~ 4.9e20"
+        ));
+        // A result an arrow revises, after an input it revised.
+        assert!(ok("over-refusal 1.5% → 0.5% of ~1B = 15M → 5M refusals/day"));
+        assert!(wrong("Decode GPUs: `1.25M / 1,500 = 8330` → ~830 H100s"));
+        assert!(ok("1.4M tok/s of reads ÷ 10 reuses ≈ 10 new 14k prefixes/s."));
     }
 
     #[test]
