@@ -565,7 +565,15 @@ fn make_check(rel: Relation, computed: Value, stated: Value) -> Option<Check> {
         }
     }
     if stated.unit.same(computed.unit) {
-        return check(stated.scaled, computed.scaled, false);
+        // Wrong either way; report the reading nearer what the candidate wrote, so the
+        // correction reads "you wrote 12k; it is ≈ 1.16k" for `100M/day / 86,400 ≈ 12k/s`
+        // (a bare 86,400 is seconds) and in bytes for `8k × 320 KB ≈ 2.6 MB`.
+        let apart = |a: f64, b: f64| (a.abs().max(1e-300) / b.abs().max(1e-300)).ln().abs();
+        return if apart(stated.raw, computed.raw) < apart(stated.scaled, computed.scaled) {
+            check(stated.raw, computed.raw, false)
+        } else {
+            check(stated.scaled, computed.scaled, false)
+        };
     }
     // "600 QPS x 3k tokens = 1.8M tokens/s", "60B / 1.4k = 42.9M GPU-seconds": the result
     // labels the calculation a rate or a duration (or drops the label), as the inputs

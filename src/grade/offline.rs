@@ -77,6 +77,9 @@ struct Context<'a> {
     depth: f64,
     /// The question is answered with retrieval, so retrieval advice fits it.
     retrieval_question: bool,
+    /// The question serves requests to users (a serving platform, router, chat, RAG or
+    /// agent), the kind of system the rubric's generic examples are drawn from.
+    serving_question: bool,
     /// A drill: each criterion is judged only on the units that speak to it, with no
     /// whole-answer depth or mock-only structure caps.
     drill: bool,
@@ -155,6 +158,10 @@ impl OfflineGrader {
             depth: reference.depth(&all_refs),
             reference: &reference,
             retrieval_question: request.question.shape.choice == "rag",
+            serving_question: matches!(
+                request.question.shape.choice.as_str(),
+                "serving-platform" | "routed" | "direct-llm" | "rag" | "agent"
+            ),
         };
 
         let max = rubric.max_score();
@@ -367,13 +374,20 @@ fn carries_content(s: &Sentence) -> bool {
 /// The hint for a missing signal, fitted to the question: a topical concept is explained
 /// with what this question's own notes expect, not with an example from another system.
 fn hint_for(signal: &Signal, context: &Context<'_>) -> String {
-    if !signal.topical {
-        return signal.hint.clone();
-    }
     let lead = signal
         .hint
         .split_once(':')
         .map_or(signal.hint.as_str(), |(lead, _)| lead);
+    // The rubric's examples come from serving and chat systems; a pipeline, training
+    // platform or guarded pipeline gets its example from its own reference notes.
+    if !context.serving_question
+        && let Some(note) = context.reference.note_with(&signal.any)
+    {
+        return format!("{lead}: for this question, e.g. {}", crate::text::truncate(note, 200));
+    }
+    if !signal.topical {
+        return signal.hint.clone();
+    }
     let retrieval_example = ["bm25", "chunk", "vector", "retriev", "rerank", "acl filter", "recall@"]
         .iter()
         .any(|t| signal.hint.to_lowercase().contains(t));
@@ -497,11 +511,13 @@ fn grade_criterion(
     let flow_note = (criterion.id == "architecture" && !context.drill)
         .then_some(context.flow.as_ref())
         .flatten();
-    if let Some(check) = flow_note
+    // Only a drawn flow (three arrows or more) is judged as a diagram; a stray arrow in
+    // prose is not one, and its components may well be described in words.
+    if let Some(check) = flow_note.filter(|c| c.edges >= 3)
         && !check.missing.is_empty()
     {
         missing_hints.push(format!(
-            "Your diagram has no {}: this question's design needs it on the request path; add it to a chain of arrows.",
+            "The flow you drew with arrows has no {}: this question's design needs it on the request path; add it to a chain.",
             check.missing.join(", no ")
         ));
     }

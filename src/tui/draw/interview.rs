@@ -263,13 +263,16 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &App) {
             let (text_area, board) = whiteboard_split(rest);
             fields::draw(frame, text_area, app, &stack);
             if let Some(board) = board {
-                // The flow as typed so far, redrawn when the text changes.
-                frame.render_widget(
-                    LiveDiagram {
-                        text: s.text(Field::Phase(s.current)),
-                    },
-                    board,
-                );
+                // The flow as typed so far in either field, redrawn when the text changes.
+                // (The notes alone keep their own line numbers for what could not be read.)
+                let notes = s.text(Field::Phase(s.current));
+                let reason = &s.shape.reason;
+                let text = if reason.contains("->") || reason.contains('→') {
+                    format!("{reason}\n{notes}")
+                } else {
+                    notes.to_owned()
+                };
+                frame.render_widget(LiveDiagram { text: &text }, board);
             }
         }
         PhaseTool::Calculator => {
