@@ -140,9 +140,7 @@ fn the_offline_grader_names_the_roles_the_diagram_lacks() {
         let card = grade(&catalog, "enterprise-rag", text);
         let c = card.criteria.iter().find(|c| c.id == "architecture").unwrap();
         (
-            c.missing
-                .iter()
-                .any(|m| m.starts_with("The flow you drew with arrows has no retrieval")),
+            c.missing.iter().any(|m| m.starts_with("Your design has no retrieval")),
             c.rationale.clone(),
         )
     };

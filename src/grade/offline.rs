@@ -70,6 +70,7 @@ struct Context<'a> {
     all: &'a [Sentence],
     /// The data flow parsed from the answer's arrows, against what this question needs.
     flow: Option<crate::whiteboard::FlowCheck>,
+    question: &'a crate::bank::Question,
     axes: &'a crate::axis::PerAxis<crate::rubric::AxisInfo>,
     structure: Structure,
     reference: &'a Reference,
@@ -146,6 +147,7 @@ impl OfflineGrader {
         let context = Context {
             shape: &request.question.shape.choice,
             all: &all,
+            question: request.question,
             flow: card
                 .flow
                 .as_ref()
@@ -516,10 +518,30 @@ fn grade_criterion(
     if let Some(check) = flow_note.filter(|c| c.edges >= 3)
         && !check.missing.is_empty()
     {
-        missing_hints.push(format!(
-            "The flow you drew with arrows has no {}: this question's design needs it on the request path; add it to a chain.",
-            check.missing.join(", no ")
-        ));
+        // A role the answer describes in words is not missing from the design, only from
+        // the arrows; one it never names is missing from both.
+        let roles = crate::whiteboard::expected_roles(context.question);
+        let said = |name: &str| {
+            roles.iter().find(|r| r.name == name).is_some_and(|r| {
+                context
+                    .all
+                    .iter()
+                    .any(|s| s.real && r.words.iter().any(|w| sentences::contains_term(&s.lower, w)))
+            })
+        };
+        let (described, absent): (Vec<&str>, Vec<&str>) = check.missing.iter().copied().partition(|n| said(n));
+        if !absent.is_empty() {
+            missing_hints.push(format!(
+                "Your design has no {}: this question needs it on the request path; name it and put it on a chain of arrows.",
+                absent.join(", no ")
+            ));
+        }
+        if !described.is_empty() {
+            missing_hints.push(format!(
+                "You describe the {} in words but not on the flow you drew: put it on the chain of arrows so the request path is complete.",
+                described.join(" and the ")
+            ));
+        }
     }
     if let Some((_, reason)) = &cap {
         missing_hints.insert(0, reason.clone());

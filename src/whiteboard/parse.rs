@@ -59,22 +59,68 @@ const TAIL_CUTS: &[&str] = &[
     " over ",
 ];
 
-/// Parses every flow line in `text` into one graph.
+static STEP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]\s+)?(\d{1,2})[.)]\s+(.*)$").expect("the step pattern is valid"));
+
+/// Parses every flow line in `text` into one graph. Numbered steps are a request path
+/// even where a step has no arrow of its own: step n's last component flows into step
+/// n + 1's first (`1. SDK → edge`, `2. gateway: auth and admission`, `3. router: …`).
 pub fn parse(text: &str) -> Flow {
     let mut flow = Flow::default();
+    // The previous step's number and its last component.
+    let mut previous: Option<(u32, usize)> = None;
     for (i, raw) in text.lines().enumerate() {
-        parse_line(raw, i + 1, &mut flow);
+        let line_no = i + 1;
+        let ends = parse_line(raw, line_no, &mut flow);
+        let Some(step) = STEP.captures(raw) else {
+            // A heading or a new paragraph ends the list; wrapped text inside a step does not.
+            if raw.trim_start().starts_with('#') || raw.trim().is_empty() {
+                previous = None;
+            }
+            continue;
+        };
+        let number: u32 = step[1].parse().unwrap_or(0);
+        let ends = ends.or_else(|| {
+            step_name(&step[2]).map(|n| {
+                let id = flow.component(&n);
+                (id, id)
+            })
+        });
+        match (previous, ends) {
+            (Some((n, from)), Some((first, _))) if number == n + 1 && from != first => {
+                flow.connect(from, first, None, line_no);
+            }
+            _ => {}
+        }
+        previous = ends.map(|(_, last)| (number, last));
     }
     flow
 }
 
-fn parse_line(raw: &str, line_no: usize, flow: &mut Flow) {
+/// The component a numbered step without arrows is about: the words before its first
+/// colon, comma or note (`gateway: key → org cache` is the gateway), when they are a name.
+fn step_name(text: &str) -> Option<String> {
+    let text = text.replace("**", "");
+    let end = [":", ",", " (", " — ", " – ", " - "]
+        .iter()
+        .filter_map(|cut| text.find(cut))
+        .min()?;
+    let words: Vec<&str> = text[..end].split_whitespace().collect();
+    let words = trim_edge_words(&words);
+    if words.is_empty() || words.len() > 3 || words[0].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    finish(&words.join(" ")).ok()
+}
+
+/// Parses one line's chain into `flow`; returns its first and last components.
+fn parse_line(raw: &str, line_no: usize, flow: &mut Flow) -> Option<(usize, usize)> {
     if !ARROW.is_match(raw) {
-        return;
+        return None;
     }
     let line = clean(raw);
     if is_estimate(&line) {
-        return;
+        return None;
     }
     let mut names: Vec<&str> = Vec::new();
     let mut labels: Vec<Option<String>> = Vec::new();
@@ -109,7 +155,7 @@ fn parse_line(raw: &str, line_no: usize, flow: &mut Flow) {
                     text: raw.trim().to_owned(),
                     why: why.to_owned(),
                 });
-                return;
+                return None;
             }
         }
     }
@@ -117,6 +163,7 @@ fn parse_line(raw: &str, line_no: usize, flow: &mut Flow) {
     for (pair, label) in ids.windows(2).zip(labels) {
         flow.connect(pair[0], pair[1], label, line_no);
     }
+    Some((*ids.first()?, *ids.last()?))
 }
 
 /// The line without list markers, Markdown emphasis or code ticks.
@@ -217,6 +264,38 @@ fn finish(name: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_steps_are_one_request_path_even_without_arrows() {
+        let flow = parse(
+            "1. SDK → edge (TLS)\n2. gateway: key lookup, admission\n3. router: queue depth, prefix affinity\n4. replica streams tokens → SSE back via gateway\n\nOffline: usage log → billing",
+        );
+        let edge = |a: &str, b: &str| {
+            flow.edges
+                .iter()
+                .any(|e| flow.components[e.from].name == a && flow.components[e.to].name == b)
+        };
+        assert!(
+            edge("SDK", "edge") && edge("edge", "gateway") && edge("gateway", "router"),
+            "{flow:#?}"
+        );
+        // A step whose subject is prose ("replica streams tokens") starts its own chain.
+        assert!(!edge("router", "usage log"), "a new paragraph ends the list");
+        assert!(edge("usage log", "billing"));
+    }
+
+    #[test]
+    fn a_numbering_gap_or_a_restart_does_not_join_steps() {
+        let flow = parse("1. client → gateway\n3. cache: hot keys\n1. trainer → checkpoints");
+        assert!(
+            !flow.edges.iter().any(|e| flow.components[e.from].name == "gateway"),
+            "{flow:#?}"
+        );
+        assert!(
+            !flow.edges.iter().any(|e| flow.components[e.to].name == "trainer"),
+            "{flow:#?}"
+        );
+    }
 
     fn names(flow: &Flow) -> Vec<&str> {
         flow.components.iter().map(|c| c.name.as_str()).collect()
