@@ -50,6 +50,33 @@ impl Grader for OfflineGrader {
     }
 }
 
+/// What the real units of some part of an answer show quantitatively: distinct figures,
+/// and calculations that check out or do not.
+struct Tally {
+    figures: usize,
+    checked: usize,
+    wrong: usize,
+}
+
+impl Tally {
+    fn of<'s>(units: impl Iterator<Item = &'s Sentence>) -> Tally {
+        let mut figures: Vec<&str> = Vec::new();
+        let (mut checked, mut wrong) = (0, 0);
+        for s in units.filter(|s| s.real) {
+            figures.extend(s.quantities.iter().map(String::as_str));
+            checked += s.arith_ok;
+            wrong += s.arith_wrong;
+        }
+        figures.sort_unstable();
+        figures.dedup();
+        Tally {
+            figures: figures.len(),
+            checked,
+            wrong,
+        }
+    }
+}
+
 /// What the structure checks found across the whole answer.
 #[derive(Debug, Clone)]
 struct Structure {
@@ -132,17 +159,9 @@ impl OfflineGrader {
             s.content = s.has_number || reference.is_empty() || reference.terms_in(&s.lower) >= reference.content_bar();
         }
         let all_refs: Vec<&Sentence> = all.iter().collect();
-        let real: Vec<&Sentence> = all.iter().filter(|s| s.real).collect();
-        let mut figures: Vec<&str> = real
-            .iter()
-            .flat_map(|s| s.quantities.iter().map(String::as_str))
-            .collect();
-        figures.sort_unstable();
-        figures.dedup();
-        let checked: usize = real.iter().map(|s| s.arith_ok).sum();
-        let wrong: usize = real.iter().map(|s| s.arith_wrong).sum();
-        let rigour = 0.5 * (figures.len() as f64 / STAFF_FIGURES).min(1.0)
-            + 0.5 * ((checked as f64 - wrong as f64) / STAFF_CALCULATIONS).clamp(0.0, 1.0);
+        let whole = Tally::of(all.iter());
+        let rigour = 0.5 * (whole.figures as f64 / STAFF_FIGURES).min(1.0)
+            + 0.5 * ((whole.checked as f64 - whole.wrong as f64) / STAFF_CALCULATIONS).clamp(0.0, 1.0);
         let drill = rubric.id.starts_with("drill-");
         let context = Context {
             shape: &request.question.shape.choice,
@@ -461,15 +480,12 @@ fn grade_criterion(
     let coverage = found.len() as f64 / total;
     let soft_coverage = (coverage / FULL_COVERAGE).min(1.0);
     let real: Vec<&&Sentence> = evidence.iter().filter(|s| s.real).collect();
-    let mut figures: Vec<&str> = real
-        .iter()
-        .flat_map(|s| s.quantities.iter().map(String::as_str))
-        .collect();
-    figures.sort_unstable();
-    figures.dedup();
-    let figure_credit = (figures.len() as f64 / FULL_FIGURES).min(1.0);
-    let checked: usize = real.iter().map(|s| s.arith_ok).sum();
-    let wrong: usize = real.iter().map(|s| s.arith_wrong).sum();
+    let Tally {
+        figures,
+        checked,
+        wrong,
+    } = Tally::of(evidence.iter().copied());
+    let figure_credit = (figures as f64 / FULL_FIGURES).min(1.0);
     let arithmetic = ((checked as f64 - wrong as f64) / FULL_ARITHMETIC).clamp(0.0, 1.0);
     let reasons = real
         .iter()
@@ -481,7 +497,7 @@ fn grade_criterion(
     let raw = if context.drill {
         // A drill is a few minutes on one skill: its own concepts, stated with a figure
         // and a reason, are the whole score.
-        let figures = (figures.len() as f64 / 3.0).min(1.0);
+        let figures = (figures as f64 / 3.0).min(1.0);
         let reasons = (reasons as f64 / 2.0).min(1.0);
         0.55 * soft_coverage + 0.25 * figures.max(arithmetic) + 0.2 * reasons
     } else {
@@ -573,7 +589,7 @@ fn grade_criterion(
     rationale.push_str(&format!(
         "; covers {:.0}% of what a staff answer to this question covers; {} distinct figure(s), {} calculation(s) that check out{}, {} stated cause(s).",
         depth * 100.0,
-        figures.len(),
+        figures,
         checked,
         if wrong > 0 {
             format!(" and {wrong} that do not")
