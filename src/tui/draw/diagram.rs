@@ -8,6 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
+use super::memo::Memo;
 use crate::whiteboard::{Drawing, Flow, draw};
 
 /// The pane over one flow; `scroll` is the first drawn line shown.
@@ -82,10 +83,8 @@ pub struct LiveDiagram<'a> {
     pub text: &'a str,
 }
 
-type Drawn = (u64, u16, String, Vec<Line<'static>>);
-
 thread_local! {
-    static LAST: std::cell::RefCell<Option<Drawn>> = const { std::cell::RefCell::new(None) };
+    static LAST: Memo<(u64, u16), (String, Vec<Line<'static>>)> = const { Memo::new() };
 }
 
 impl Widget for LiveDiagram<'_> {
@@ -93,20 +92,13 @@ impl Widget for LiveDiagram<'_> {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         self.text.hash(&mut hasher);
-        let key = hasher.finish();
         let width = area.width.saturating_sub(2);
         let (title, lines) = LAST.with(|last| {
-            let mut last = last.borrow_mut();
-            match last.as_ref() {
-                Some((k, w, title, lines)) if *k == key && *w == width => (title.clone(), lines.clone()),
-                _ => {
-                    let flow = crate::whiteboard::parse(self.text);
-                    let pane = DiagramPane { flow: &flow, scroll: 0 };
-                    let (title, lines) = (pane.title(), pane.lines(width));
-                    *last = Some((key, width, title.clone(), lines.clone()));
-                    (title, lines)
-                }
-            }
+            last.get_or((hasher.finish(), width), || {
+                let flow = crate::whiteboard::parse(self.text);
+                let pane = DiagramPane { flow: &flow, scroll: 0 };
+                (pane.title(), pane.lines(width))
+            })
         });
         Paragraph::new(lines)
             .block(Block::default().borders(Borders::ALL).title(title))

@@ -11,6 +11,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
+use super::memo::Memo;
 use crate::estimate::presets::Presets;
 
 static PRESETS: LazyLock<Option<Presets>> = LazyLock::new(|| Presets::shipped().ok());
@@ -22,10 +23,8 @@ pub struct EstimatePane<'a> {
     pub sources: &'a [String],
 }
 
-type Computed = (String, u16, Vec<Line<'static>>);
-
 thread_local! {
-    static LAST: std::cell::RefCell<Option<Computed>> = const { std::cell::RefCell::new(None) };
+    static LAST: Memo<String, Vec<Line<'static>>> = const { Memo::new() };
 }
 
 impl EstimatePane<'_> {
@@ -67,19 +66,8 @@ impl EstimatePane<'_> {
 
 impl Widget for EstimatePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let width = area.width;
         let key = format!("{}\u{0}{}", self.flags, self.sources.join("\u{0}"));
-        let lines = LAST.with(|last| {
-            let mut last = last.borrow_mut();
-            match last.as_ref() {
-                Some((k, w, lines)) if *k == key && *w == width => lines.clone(),
-                _ => {
-                    let lines = self.lines();
-                    *last = Some((key, width, lines.clone()));
-                    lines
-                }
-            }
-        });
+        let lines = LAST.with(|last| last.get_or(key, || self.lines()));
         let block = Block::default()
             .borders(Borders::ALL)
             .title(" calculator · sdcoach estimate ");

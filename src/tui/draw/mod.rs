@@ -5,6 +5,7 @@ pub mod estimate;
 mod fields;
 mod grading;
 pub mod interview;
+mod memo;
 mod overlay;
 mod results;
 
