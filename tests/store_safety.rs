@@ -358,7 +358,8 @@ fn damaged_but_valid_session_json_is_named_skipped_and_resume_moves_on() {
     let store = Store::new(sessions(home.path()));
     let older = record("openai-api", 1_795_250_000);
     store.save(&older).unwrap();
-    for (n, damage) in [r#""current": 99"#, r#""phases": []"#].iter().enumerate() {
+    let damages = [r#""current": 99"#, r#""phases": []"#, r#""retrying": 99"#];
+    for (n, damage) in damages.iter().enumerate() {
         let mut newer = record("openai-api", 1_795_260_000 + n as i64);
         newer.id = format!("20270101-00000{n}-mock-damaged");
         store.save(&newer).unwrap();
@@ -383,12 +384,16 @@ fn damaged_but_valid_session_json_is_named_skipped_and_resume_moves_on() {
     // A bare resume skips both damaged files and continues the older good one.
     let (code, _, err) = output(sdcoach(home.path()).args(["resume", "--plain"]).write_stdin("/quit\n"));
     assert_eq!(code, 0, "{err}");
-    assert_eq!(err.matches("warning: skipped").count(), 2, "{err}");
+    assert_eq!(err.matches("warning: skipped").count(), damages.len(), "{err}");
     assert!(err.contains(&older.id), "{err}");
     for command in ["history", "stats", "next"] {
         let (code, _, err) = output(sdcoach(home.path()).arg(command));
         assert_eq!(code, 0, "{command}: {err}");
-        assert_eq!(err.matches("warning: skipped").count(), 2, "{command}: {err}");
+        assert_eq!(
+            err.matches("warning: skipped").count(),
+            damages.len(),
+            "{command}: {err}"
+        );
     }
 }
 

@@ -282,6 +282,12 @@ impl Session {
                 self.phases.len()
             ));
         }
+        if let Some(retrying) = self.retrying.filter(|&i| i >= self.phases.len()) {
+            return Err(format!(
+                "`retrying` is {retrying} but there are only {} phases",
+                self.phases.len()
+            ));
+        }
         for (i, p) in self.phases.iter().enumerate() {
             if p.budget_ms > MAX_MS || p.spent_ms > MAX_MS {
                 return Err(format!("phase {} (`{}`) has an impossible time", i + 1, p.id));
