@@ -1,5 +1,7 @@
-//! Budgets: drawing one interview frame with a 5,000-word answer ≤ 1 ms median; peak RSS
-//! of a replayed 45-minute session ≤ 25 MB (printed by `session replay peak RSS`).
+//! Budgets: drawing one interview frame with a 5,000-word answer ≤ 1 ms median; one
+//! keystroke and its frame in an answer at the session's size cap (256 KiB) ≤ 10 ms (a
+//! 100 MB session once took 1.7 s); peak RSS of a replayed 45-minute session ≤ 25 MB (printed by
+//! `session replay peak RSS`).
 
 use std::hint::black_box;
 
@@ -63,6 +65,32 @@ fn bench(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     c.bench_function("draw one frame, 5,000-word answer, 120x40", |b| {
         b.iter(|| {
+            terminal.draw(|f| draw(f, black_box(&app))).expect("draws");
+        })
+    });
+
+    // A keystroke, and the frame after it, in a deep-dive answer at the session's cap.
+    let mut app = new_app(&catalog);
+    app.dispatch(Event::GoTo(3));
+    let mut text = answer(200_000);
+    text.truncate(sdcoach::session::MAX_ANSWER_BYTES - 64);
+    app.editors.get_mut(Field::Phase(3)).insert_str(&text);
+    app.dispatch(Event::Edit(Field::Phase(3), text));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut typed = 0;
+    c.bench_function("one keystroke and frame, answer at the 256 KiB cap, 120x40", |b| {
+        b.iter(|| {
+            // Type a character, then delete it, so the answer stays just under the cap.
+            let code = if typed % 2 == 0 {
+                crossterm::event::KeyCode::Char('x')
+            } else {
+                crossterm::event::KeyCode::Backspace
+            };
+            typed += 1;
+            app.on_key(crossterm::event::KeyEvent::new(
+                code,
+                crossterm::event::KeyModifiers::NONE,
+            ));
             terminal.draw(|f| draw(f, black_box(&app))).expect("draws");
         })
     });

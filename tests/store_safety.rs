@@ -577,3 +577,34 @@ fn escape_sequences_in_answers_session_files_and_file_names_are_stripped() {
         assert!(!out.contains(ESC) && !out.contains('\u{9b}'), "{args:?}: {out:?}");
     }
 }
+
+/// A 100 MB session made every keystroke slow, and a file past the read limit could never
+/// be resumed: the answer is capped where it is typed, and the store never writes a file
+/// it could not read back.
+#[test]
+fn a_session_too_large_to_read_back_is_never_written() {
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::new(sessions(home.path()));
+    let mut good = record("openai-api", 1_795_250_000);
+    store.save(&good).unwrap();
+    let path = store.path_of(&good.id);
+    let before = std::fs::read(&path).unwrap();
+    let session = good.session.as_mut().unwrap();
+    session.log.push(sdcoach::session::LogEntry {
+        phase: session.phases[0].id.clone(),
+        at_ms: 0,
+        kind: sdcoach::session::LogKind::Answer,
+        text: "x".repeat(sdcoach::store::MAX_FILE_BYTES as usize),
+        fact: None,
+    });
+    let err = store.save(&good).unwrap_err().to_string();
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(err.contains("more than a session file can be"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the earlier file stays whole");
+    let leftovers: Vec<_> = std::fs::read_dir(sessions(home.path()))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -294,6 +294,26 @@ fn a_paste_goes_in_at_once_and_its_newlines_never_submit() {
 }
 
 #[test]
+fn a_paste_past_the_answer_cap_keeps_what_fits_and_says_so() {
+    let catalog = catalog();
+    let mut app = app(&catalog);
+    for _ in 0..6 {
+        tab(&mut app);
+    }
+    let block = "0123456789abcdef\n".repeat(sdcoach::session::MAX_ANSWER_BYTES / 16);
+    app.on_paste(&block);
+    let kept = app.session.phases[0].text.clone();
+    assert!(kept.len() <= sdcoach::session::MAX_ANSWER_BYTES);
+    assert!(kept.len() > sdcoach::session::MAX_ANSWER_BYTES - 64);
+    assert!(block.starts_with(&kept));
+    let notice = app.notice.clone().expect("a notice");
+    assert!(notice.contains("limit of 256 KiB"), "{notice}");
+    // The editor shows what the session kept, and typing adds nothing more.
+    app.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
+    assert_eq!(app.session.phases[0].text, kept);
+}
+
+#[test]
 fn results_page_by_the_screen_and_end_reaches_the_bottom() {
     let catalog = catalog();
     let mut app = characterise_in_progress(&catalog);

@@ -165,6 +165,12 @@ pub enum Field {
     Calculator,
 }
 
+/// The most answer text a session holds, across all its fields. A 45-minute answer is
+/// 30–40 KB even typed at 150 words a minute, so no real one comes near; the cap keeps
+/// every session file small enough to be read back (`store::MAX_FILE_BYTES`, with room
+/// for retried versions) and a keystroke under 10 ms (`benches/tui.rs`).
+pub const MAX_ANSWER_BYTES: usize = 256 << 10;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub question_id: String,
@@ -331,6 +337,22 @@ impl Session {
 
     pub fn is_over(&self) -> bool {
         matches!(self.status, Status::Ended(_))
+    }
+
+    /// Bytes of answer text across every field.
+    pub fn answer_bytes(&self) -> usize {
+        let phases: usize = self.phases.iter().map(|p| p.text.len()).sum();
+        let axes: usize = crate::axis::Axis::ALL
+            .iter()
+            .map(|&a| self.worksheet.get(a).len())
+            .sum();
+        phases + axes + self.shape.reason.len() + self.calculator.len()
+    }
+
+    /// How many bytes `field` may hold, given what the other fields hold.
+    pub fn room_for(&self, field: Field) -> usize {
+        let others = self.answer_bytes() - self.text(field).len();
+        MAX_ANSWER_BYTES.saturating_sub(others)
     }
 
     pub fn text(&self, field: Field) -> &str {

@@ -371,3 +371,23 @@ fn a_session_without_deep_dives_plans_no_twist() {
     s.plan_twist("x", "y", 50);
     assert_eq!(s.twist, None);
 }
+
+#[test]
+fn the_answer_stops_at_its_cap_on_a_character_boundary_counting_every_field() {
+    let mut s = mock(Persona::Neutral);
+    s.update(Event::Edit(Field::Axis(Axis::Scale), "20k QPS".into()), 10);
+    // Two-byte characters, so the cap falls inside one.
+    let long = "é".repeat(MAX_ANSWER_BYTES);
+    s.update(Event::Edit(Field::Phase(1), long), 20);
+    let kept = &s.phases[1].text;
+    assert!(kept.len() <= MAX_ANSWER_BYTES - "20k QPS".len());
+    assert!(kept.len() >= MAX_ANSWER_BYTES - "20k QPS".len() - 1);
+    assert!(kept.chars().all(|c| c == 'é'));
+    assert_eq!(s.answer_bytes(), kept.len() + "20k QPS".len());
+    // The full answer leaves at most the byte the cut left free, but a field may always shrink.
+    s.update(Event::Edit(Field::Phase(0), "more".into()), 30);
+    assert!(s.phases[0].text.len() <= 1, "{}", s.phases[0].text);
+    assert!(s.answer_bytes() <= MAX_ANSWER_BYTES);
+    s.update(Event::Edit(Field::Phase(1), "short".into()), 40);
+    assert_eq!(s.phases[1].text, "short");
+}

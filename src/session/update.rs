@@ -82,7 +82,11 @@ impl Session {
         }
         match event {
             Event::Tick => {}
-            Event::Edit(field, text) => {
+            Event::Edit(field, mut text) => {
+                let room = self.room_for(field);
+                if text.len() > room {
+                    text.truncate(text.floor_char_boundary(room));
+                }
                 let slot = match field {
                     Field::Phase(i) => self.phases.get_mut(i).map(|p| &mut p.text),
                     Field::Axis(axis) => Some(self.worksheet.get_mut(axis)),

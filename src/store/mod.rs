@@ -116,6 +116,13 @@ impl Store {
         fs::create_dir_all(&self.dir).map_err(write_err)?;
         let mut json = serde_json::to_vec_pretty(record).map_err(|e| write_err(std::io::Error::other(e)))?;
         json.push(b'\n');
+        if json.len() as u64 > MAX_FILE_BYTES {
+            // Written, it could never be read back: say so while the text is still on screen.
+            return Err(write_err(std::io::Error::other(format!(
+                "the session would be {} bytes, more than a session file can be ({MAX_FILE_BYTES} at most)",
+                json.len()
+            ))));
+        }
         write_atomic_with(&path, &json, existing, self.write).map_err(write_err)?;
         Ok(path)
     }

@@ -152,7 +152,21 @@ impl<'a> App<'a> {
     /// Sends an event to the session and keeps focus on a field of the current phase.
     pub fn dispatch(&mut self, event: Event) -> Vec<Effect> {
         let before = self.session.current;
+        let edit = match &event {
+            Event::Edit(field, text) => Some((*field, text.len())),
+            _ => None,
+        };
         let effects = self.session.update(event, self.now);
+        if let Some((field, sent)) = edit.filter(|&(field, sent)| self.session.text(field).len() < sent) {
+            // The session keeps at most MAX_ANSWER_BYTES: show the field as it was kept.
+            let kept = self.session.text(field).to_owned();
+            self.editors.set_text(field, &kept);
+            self.notice = Some(format!(
+                "The answer is at its limit of {} KiB across all fields: {} bytes were not added.",
+                crate::session::MAX_ANSWER_BYTES >> 10,
+                sent - kept.len()
+            ));
+        }
         if self.session.current != before {
             self.focus = self.fields()[0];
         }
