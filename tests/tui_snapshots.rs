@@ -218,6 +218,51 @@ fn the_facts_panel_and_wrapped_worksheet_fields() {
     snap("facts_and_wrapped_fields", facts_and_wrapped_fields);
 }
 
+/// Six facts given, then the deep dives' requirement change: seven entries for the six
+/// rows the facts pane has at 80×24.
+fn twist_over_six_facts(catalog: &Catalog) -> App<'_> {
+    let mut app = facts_and_wrapped_fields(catalog);
+    for (i, fact) in [2, 7].into_iter().enumerate() {
+        app.now = 150_000 + 30_000 * i as u64;
+        app.dispatch(Event::Ask(app.question.clarifications[fact].ask.clone()));
+        let text = app.question.clarifications[fact].answer.trim().to_owned();
+        app.dispatch(Event::Answered { text, fact: Some(fact) });
+    }
+    app.dispatch(Event::GoTo(3));
+    while app.session.twist.as_ref().is_some_and(|t| t.delivered_at_ms.is_none()) {
+        app.now += 5_000;
+        app.dispatch(Event::Tick);
+    }
+    app
+}
+
+#[test]
+fn the_twist_leads_the_facts_panel_when_the_oldest_facts_are_trimmed() {
+    let catalog = catalog();
+    let mut app = twist_over_six_facts(&catalog);
+    assert_eq!(app.session.revealed_facts().len(), 6);
+    let screen = render(&mut app, (80, 24));
+    let panel: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("facts so far"))
+        .skip(1)
+        .filter_map(|l| l.split_once('│').map(|(_, facts)| facts))
+        .collect();
+    assert!(panel[0].starts_with("! now: Finance just told us"), "{screen}");
+    assert!(panel[1].starts_with("↑ 2 earlier"), "{screen}");
+    assert_eq!(panel.len(), 6, "{screen}");
+    // The newest four facts, in the order they were given.
+    for (row, fact) in panel[2..].iter().zip([3, 6, 2, 7]) {
+        let answer = app.question.clarifications[fact].answer.trim();
+        let start: String = answer.chars().take(12).collect();
+        assert!(
+            row.starts_with(&format!("• {start}")),
+            "{row:?} is not fact {fact}:\n{screen}"
+        );
+    }
+    insta::assert_snapshot!("twist_over_six_facts_80x24", screen);
+}
+
 #[test]
 fn the_full_question_and_the_one_line_question() {
     snap("prompt_full", |catalog| {
