@@ -234,6 +234,103 @@ fn a_full_mock_interview_with_the_offline_grader() {
     assert!(saved.contains("\"state\": \"ended\""), "the session ended");
 }
 
+/// What must stay in sight at 80×24 whatever the phase: the question's title, the start
+/// of its prompt in the question pane, and the fact the interviewer gave, in the facts
+/// pane (after its border, not only in the conversation).
+fn assert_question_and_fact_in_view(screen: &str, phase: &str) {
+    for text in [
+        "Design the OpenAI API",
+        "Question Design the public API",
+        "│• 20k requests/s at peak",
+    ] {
+        assert!(screen.contains(text), "{phase}: {text:?} is out of sight:\n{screen}");
+    }
+}
+
+#[test]
+fn a_whole_mock_at_80x24_keeps_the_question_and_the_facts_in_sight() {
+    if !tmux_available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    // The requirement change comes as the deep dives open, so it shares the facts pane.
+    let tmux = Tmux::start_with(
+        "small",
+        home.path(),
+        "mock openai-api --grader offline --twist-at 0",
+        "",
+        (80, 24),
+    );
+    tmux.wait_for("Quality vs speed");
+    tmux.type_text("Quality first: p95 TTFT under 1.5 s for the flagship.");
+    for _ in 0..6 {
+        tmux.keys(&["Tab"]);
+    }
+    tmux.type_text("? What peak load should we plan for");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("│• 20k requests/s at peak");
+    assert!(screen.contains("Characterise 1/6"), "{screen}");
+    assert_question_and_fact_in_view(&screen, "characterise");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("Scope & estimate —");
+    assert_question_and_fact_in_view(&screen, "scope");
+    tmux.type_text("1.25M output tokens/s / 1,500 per H100 = 833 GPUs of decode.");
+
+    tmux.keys(&["C-n"]);
+    tmux.wait_for("Architecture —");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("choose the architecture shape");
+    tmux.keys(&["Down", "Down", "Down", "Down", "Down", "Enter"]);
+    tmux.type_text("the product is the serving layer itself");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("SDK -> gateway -> router -> model pool");
+    let screen = tmux.wait_for("model pool");
+    assert_question_and_fact_in_view(&screen, "architecture");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("now: Finance just told us");
+    assert!(screen.contains("Deep dives —"), "{screen}");
+    assert_question_and_fact_in_view(&screen, "deep dives");
+    tmux.type_text("Continuous batching with a paged KV cache: 320 KB per token.");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("Failure & operations —");
+    assert_question_and_fact_in_view(&screen, "failure & operations");
+    assert!(
+        screen.contains("now: Finance"),
+        "the change still leads the facts:\n{screen}"
+    );
+    tmux.type_text("A node dies mid-stream: the gateway ends the stream with an error event.");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("Wrap-up —");
+    assert_question_and_fact_in_view(&screen, "wrap-up");
+    tmux.type_text("The main trade-off is batch size against time per output token.");
+
+    tmux.keys(&["C-x"]);
+    tmux.wait_for("Finish the interview");
+    tmux.keys(&["y"]);
+    let results = tmux.wait_for("Overall");
+    assert!(results.contains("Graded by offline heuristic"), "{results}");
+    tmux.keys(&["q"]);
+    let file = wait_for_file_containing(home.path(), "\"scorecards\": [\n    {");
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(saved["session"]["status"]["state"], "ended");
+    let texts: Vec<&str> = saved["session"]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default())
+        .collect();
+    assert!(texts[5].starts_with("The main trade-off"), "{texts:?}");
+    let log = saved["session"]["log"].as_array().unwrap();
+    assert!(
+        log.iter().any(|e| e["fact"] == 0),
+        "the fact given is saved with the answer: {log:?}"
+    );
+}
+
 #[test]
 fn kill_dash_nine_mid_answer_then_resume_brings_the_text_back() {
     if !tmux_available() {
