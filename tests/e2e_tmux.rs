@@ -380,6 +380,35 @@ fn saved_phase_text(home: &Path, phase: usize) -> String {
         .to_owned()
 }
 
+/// The time spent in `phase` as last saved.
+fn saved_spent_ms(home: &Path, phase: usize) -> u64 {
+    let file = session_files(home).into_iter().next().expect("a session file");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    json["session"]["phases"][phase]["spent_ms"].as_u64().expect("spent_ms")
+}
+
+fn wait_for_saved_phase_text(home: &Path, phase: usize, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while saved_phase_text(home, phase) != want {
+        assert!(Instant::now() < deadline, "saved: {:?}", saved_phase_text(home, phase));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The phase clock the header shows after `label` (`MM:SS/budget`), in seconds.
+fn phase_clock_secs(screen: &str, label: &str) -> u64 {
+    let after = screen
+        .split_once(label)
+        .unwrap_or_else(|| panic!("no {label:?} on the screen:\n{screen}"))
+        .1
+        .trim_start();
+    let clock = after.split('/').next().unwrap_or_default();
+    let (m, s) = clock
+        .split_once(':')
+        .unwrap_or_else(|| panic!("no clock after {label:?}:\n{screen}"));
+    m.parse::<u64>().unwrap() * 60 + s.parse::<u64>().unwrap()
+}
+
 #[test]
 fn a_bracketed_paste_of_two_thousand_characters_arrives_intact() {
     if !tmux_available() {
@@ -429,11 +458,12 @@ fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
-    // A scripted editor: rewrites the draft and adds a line, as a person would in vi.
+    // A scripted editor: takes three seconds, as a person would, then rewrites the draft
+    // and adds a line.
     let script = home.path().join("editor.sh");
     std::fs::write(
         &script,
-        "#!/bin/sh\nsed -i 's/rough draft/EDITED IN THE EDITOR/' \"$1\"\nprintf 'second line from the editor\\n' >> \"$1\"\n",
+        "#!/bin/sh\nsleep 3\nsed -i 's/rough draft/EDITED IN THE EDITOR/' \"$1\"\nprintf 'second line from the editor\\n' >> \"$1\"\n",
     )
     .unwrap();
     Command::new("chmod").arg("+x").arg(&script).status().unwrap();
@@ -443,12 +473,25 @@ fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
     tmux.keys(&["C-n"]);
     tmux.wait_for("Scope & estimate —");
     tmux.type_text("a rough draft of the estimate");
+    wait_for_saved_phase_text(home.path(), 1, "a rough draft of the estimate");
+    let spent_before = saved_spent_ms(home.path(), 1);
+    let shown_before = phase_clock_secs(&tmux.screen(), "Scope & estimate 2/6");
     tmux.keys(&["C-e"]);
     let screen = tmux.wait_for("second line from the editor");
     assert!(screen.contains("a EDITED IN THE EDITOR of the estimate"), "{screen}");
+    // Redrawn whole: title and phase on the first row, the key bar on the last.
+    let rows: Vec<&str> = screen.lines().collect();
     assert!(
-        screen.contains("Scope & estimate 2/6"),
+        rows[0].starts_with("Design ChatGPT") && rows[0].contains("Scope & estimate 2/6"),
         "back in the same phase:\n{screen}"
+    );
+    assert!(rows[2].starts_with("Question "), "{screen}");
+    assert!(rows[23].starts_with("F1 keys"), "{screen}");
+    // The clock ran while the editor had the terminal.
+    let shown_after = phase_clock_secs(&screen, "Scope & estimate 2/6");
+    assert!(
+        shown_after >= shown_before + 3,
+        "the phase clock read {shown_before} s before the editor and {shown_after} s after:\n{screen}"
     );
     // Typing goes on where the editor left it, and both land in the saved session.
     tmux.type_text(" and more");
@@ -462,6 +505,11 @@ fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    let spent_after = saved_spent_ms(home.path(), 1);
+    assert!(
+        spent_after >= spent_before + 3_000,
+        "the three seconds in the editor count as time spent: {spent_before} ms -> {spent_after} ms"
+    );
     tmux.keys(&["C-c"]);
     tmux.wait_for("Save and quit?");
     tmux.keys(&["y"]);
