@@ -31,6 +31,22 @@ fn with_closed_stdout(mut cmd: Command) -> (std::process::ExitStatus, String) {
 #[test]
 fn a_closed_pipe_is_neither_a_panic_nor_an_error() {
     let home = tempfile::tempdir().unwrap();
+    // A saved session for `report` and `regrade`, and a short answer for `review`.
+    let made = sdcoach(&home)
+        .args(["mock", "chatgpt", "--plain", "--minutes", "1", "--grader", "offline"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let session = saved_session_id(&home);
+    let answer = home.path().join("answer.md");
+    std::fs::write(
+        &answer,
+        "## Characterise\n20k requests/s at peak; p95 TTFT under 1.5 s.\n\n\
+         ## Architecture\nSDK -> gateway -> router -> model pool, streamed back over SSE.\n",
+    )
+    .unwrap();
+    let answer = answer.to_str().unwrap();
     let cases: &[&[&str]] = &[
         &["drill", "--kind", "axes", "chatgpt"],
         &["list", "--json"],
@@ -40,6 +56,24 @@ fn a_closed_pipe_is_neither_a_panic_nor_an_error() {
         &["stats"],
         &["next"],
         &["completions", "bash"],
+        &["report", &session],
+        &["report", &session, "--format", "json"],
+        &["regrade", &session, "--grader", "offline"],
+        &["review", "--grader", "offline", "-q", "openai-api", answer],
+        &[
+            "estimate",
+            "--model",
+            "llama-3-70b",
+            "--gpu",
+            "h100-sxm",
+            "--qps",
+            "20k",
+        ],
+        &["estimate", "--list"],
+        &["calibrate", "--grader", "offline", "--question", "openai-api"],
+        &["validate"],
+        // stdin is closed too: the plain session ends at once, is graded and saved.
+        &["mock", "chatgpt", "--plain", "--minutes", "1", "--grader", "offline"],
     ];
     for args in cases {
         let mut cmd = sdcoach(&home);
@@ -54,15 +88,27 @@ fn a_closed_pipe_is_neither_a_panic_nor_an_error() {
     }
 }
 
-/// The budgets of the session the plain run saved, in seconds.
-fn saved_budgets(home: &tempfile::TempDir) -> Vec<u64> {
-    let dir = home.path().join("data/sessions");
-    let file = std::fs::read_dir(&dir)
+/// The id of the one session saved in `home`.
+fn saved_session_id(home: &tempfile::TempDir) -> String {
+    saved_session_file(home)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a session file name")
+        .to_owned()
+}
+
+fn saved_session_file(home: &tempfile::TempDir) -> std::path::PathBuf {
+    std::fs::read_dir(home.path().join("data/sessions"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .expect("a saved session");
+        .expect("a saved session")
+}
+
+/// The budgets of the session the plain run saved, in seconds.
+fn saved_budgets(home: &tempfile::TempDir) -> Vec<u64> {
+    let file = saved_session_file(home);
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     json["session"]["phases"]
         .as_array()
