@@ -1,9 +1,11 @@
 //! Practice sessions as scripts run them: `--minutes` budgets that add up to exactly what
-//! was asked, and no panic or "Broken pipe" when the reader of stdout stops early.
+//! was asked, `--no-twist` and `--twist-at` as the session plans them, and no panic or
+//! "Broken pipe" when the reader of stdout stops early.
 
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
+use sdcoach::session::{Event, LogKind, Session, Status};
 
 /// The binary with a private home, so the host's config and data never leak in.
 fn sdcoach(home: &tempfile::TempDir) -> Command {
@@ -161,4 +163,71 @@ fn minutes_out_of_range_are_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("minutes"));
+}
+
+/// The session `mock openai-api --plain --minutes 1` saves with `flags` (stdin closed,
+/// so it ends at once with its plan untouched).
+fn saved_plan(flags: &[&str]) -> Session {
+    let home = tempfile::tempdir().unwrap();
+    let out = sdcoach(&home)
+        .args(["mock", "openai-api", "--plain", "--minutes", "1", "--grader", "offline"])
+        .args(flags)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{flags:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(saved_session_file(&home)).unwrap()).unwrap();
+    serde_json::from_value(json["session"].clone()).expect("a session")
+}
+
+/// The saved plan run live through the deep dives, ticking every 100 ms: how far into
+/// them (ms spent) the requirement change is said, if it is.
+fn twist_said_at(mut session: Session) -> Option<u64> {
+    session.status = Status::Running;
+    let deep = session.phases.iter().position(|p| p.id == "deep-dives").unwrap();
+    session.update(Event::GoTo(deep), 0);
+    let budget = session.phases[deep].budget_ms;
+    for t in (0..=budget).step_by(100) {
+        session.update(Event::Tick, t);
+        if let Some(said) = session.log.iter().find(|e| e.kind == LogKind::Twist) {
+            assert!(said.text.starts_with("Finance just told us"), "{}", said.text);
+            assert_eq!(said.phase, "deep-dives");
+            return Some(session.phases[deep].spent_ms);
+        }
+    }
+    None
+}
+
+#[test]
+fn no_twist_plans_none_and_twist_at_sets_when_it_is_said() {
+    let off = saved_plan(&["--no-twist"]);
+    assert_eq!(off.twist, None, "--no-twist plans no change");
+    assert_eq!(twist_said_at(off), None, "and none is said");
+
+    let default = saved_plan(&[]);
+    let budget = default.phases.iter().find(|p| p.id == "deep-dives").unwrap().budget_ms;
+    assert_eq!(default.twist.as_ref().map(|t| t.at_percent), Some(50));
+    let early = saved_plan(&["--twist-at", "20"]);
+    assert_eq!(early.twist.as_ref().map(|t| t.at_percent), Some(20));
+    let (default_at, early_at) = (twist_said_at(default).unwrap(), twist_said_at(early).unwrap());
+    assert!(
+        (budget / 2..budget / 2 + 100).contains(&default_at),
+        "by default halfway through the {budget} ms: at {default_at}"
+    );
+    assert!(
+        (budget / 5..budget / 5 + 100).contains(&early_at),
+        "--twist-at 20: a fifth of the way, at {early_at}"
+    );
+
+    let both = sdcoach(&tempfile::tempdir().unwrap())
+        .args(["mock", "openai-api", "--plain", "--no-twist", "--twist-at", "20"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "the two flags conflict");
 }
