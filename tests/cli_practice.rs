@@ -1,9 +1,11 @@
 //! Practice sessions as scripts run them: `--minutes` budgets that add up to exactly what
-//! was asked, and no panic or "Broken pipe" when the reader of stdout stops early.
+//! was asked, `--no-twist` and `--twist-at` as the session plans them, and no panic or
+//! "Broken pipe" when the reader of stdout stops early.
 
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
+use sdcoach::session::{Event, LogKind, Session, Status};
 
 /// The binary with a private home, so the host's config and data never leak in.
 fn sdcoach(home: &tempfile::TempDir) -> Command {
@@ -31,6 +33,22 @@ fn with_closed_stdout(mut cmd: Command) -> (std::process::ExitStatus, String) {
 #[test]
 fn a_closed_pipe_is_neither_a_panic_nor_an_error() {
     let home = tempfile::tempdir().unwrap();
+    // A saved session for `report` and `regrade`, and a short answer for `review`.
+    let made = sdcoach(&home)
+        .args(["mock", "chatgpt", "--plain", "--minutes", "1", "--grader", "offline"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let session = saved_session_id(&home);
+    let answer = home.path().join("answer.md");
+    std::fs::write(
+        &answer,
+        "## Characterise\n20k requests/s at peak; p95 TTFT under 1.5 s.\n\n\
+         ## Architecture\nSDK -> gateway -> router -> model pool, streamed back over SSE.\n",
+    )
+    .unwrap();
+    let answer = answer.to_str().unwrap();
     let cases: &[&[&str]] = &[
         &["drill", "--kind", "axes", "chatgpt"],
         &["list", "--json"],
@@ -40,6 +58,24 @@ fn a_closed_pipe_is_neither_a_panic_nor_an_error() {
         &["stats"],
         &["next"],
         &["completions", "bash"],
+        &["report", &session],
+        &["report", &session, "--format", "json"],
+        &["regrade", &session, "--grader", "offline"],
+        &["review", "--grader", "offline", "-q", "openai-api", answer],
+        &[
+            "estimate",
+            "--model",
+            "llama-3-70b",
+            "--gpu",
+            "h100-sxm",
+            "--qps",
+            "20k",
+        ],
+        &["estimate", "--list"],
+        &["calibrate", "--grader", "offline", "--question", "openai-api"],
+        &["validate"],
+        // stdin is closed too: the plain session ends at once, is graded and saved.
+        &["mock", "chatgpt", "--plain", "--minutes", "1", "--grader", "offline"],
     ];
     for args in cases {
         let mut cmd = sdcoach(&home);
@@ -54,15 +90,27 @@ fn a_closed_pipe_is_neither_a_panic_nor_an_error() {
     }
 }
 
-/// The budgets of the session the plain run saved, in seconds.
-fn saved_budgets(home: &tempfile::TempDir) -> Vec<u64> {
-    let dir = home.path().join("data/sessions");
-    let file = std::fs::read_dir(&dir)
+/// The id of the one session saved in `home`.
+fn saved_session_id(home: &tempfile::TempDir) -> String {
+    saved_session_file(home)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("a session file name")
+        .to_owned()
+}
+
+fn saved_session_file(home: &tempfile::TempDir) -> std::path::PathBuf {
+    std::fs::read_dir(home.path().join("data/sessions"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .expect("a saved session");
+        .expect("a saved session")
+}
+
+/// The budgets of the session the plain run saved, in seconds.
+fn saved_budgets(home: &tempfile::TempDir) -> Vec<u64> {
+    let file = saved_session_file(home);
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     json["session"]["phases"]
         .as_array()
@@ -115,4 +163,71 @@ fn minutes_out_of_range_are_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("minutes"));
+}
+
+/// The session `mock openai-api --plain --minutes 1` saves with `flags` (stdin closed,
+/// so it ends at once with its plan untouched).
+fn saved_plan(flags: &[&str]) -> Session {
+    let home = tempfile::tempdir().unwrap();
+    let out = sdcoach(&home)
+        .args(["mock", "openai-api", "--plain", "--minutes", "1", "--grader", "offline"])
+        .args(flags)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{flags:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(saved_session_file(&home)).unwrap()).unwrap();
+    serde_json::from_value(json["session"].clone()).expect("a session")
+}
+
+/// The saved plan run live through the deep dives, ticking every 100 ms: how far into
+/// them (ms spent) the requirement change is said, if it is.
+fn twist_said_at(mut session: Session) -> Option<u64> {
+    session.status = Status::Running;
+    let deep = session.phases.iter().position(|p| p.id == "deep-dives").unwrap();
+    session.update(Event::GoTo(deep), 0);
+    let budget = session.phases[deep].budget_ms;
+    for t in (0..=budget).step_by(100) {
+        session.update(Event::Tick, t);
+        if let Some(said) = session.log.iter().find(|e| e.kind == LogKind::Twist) {
+            assert!(said.text.starts_with("Finance just told us"), "{}", said.text);
+            assert_eq!(said.phase, "deep-dives");
+            return Some(session.phases[deep].spent_ms);
+        }
+    }
+    None
+}
+
+#[test]
+fn no_twist_plans_none_and_twist_at_sets_when_it_is_said() {
+    let off = saved_plan(&["--no-twist"]);
+    assert_eq!(off.twist, None, "--no-twist plans no change");
+    assert_eq!(twist_said_at(off), None, "and none is said");
+
+    let default = saved_plan(&[]);
+    let budget = default.phases.iter().find(|p| p.id == "deep-dives").unwrap().budget_ms;
+    assert_eq!(default.twist.as_ref().map(|t| t.at_percent), Some(50));
+    let early = saved_plan(&["--twist-at", "20"]);
+    assert_eq!(early.twist.as_ref().map(|t| t.at_percent), Some(20));
+    let (default_at, early_at) = (twist_said_at(default).unwrap(), twist_said_at(early).unwrap());
+    assert!(
+        (budget / 2..budget / 2 + 100).contains(&default_at),
+        "by default halfway through the {budget} ms: at {default_at}"
+    );
+    assert!(
+        (budget / 5..budget / 5 + 100).contains(&early_at),
+        "--twist-at 20: a fifth of the way, at {early_at}"
+    );
+
+    let both = sdcoach(&tempfile::tempdir().unwrap())
+        .args(["mock", "openai-api", "--plain", "--no-twist", "--twist-at", "20"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2), "the two flags conflict");
 }

@@ -234,6 +234,103 @@ fn a_full_mock_interview_with_the_offline_grader() {
     assert!(saved.contains("\"state\": \"ended\""), "the session ended");
 }
 
+/// What must stay in sight at 80×24 whatever the phase: the question's title, the start
+/// of its prompt in the question pane, and the fact the interviewer gave, in the facts
+/// pane (after its border, not only in the conversation).
+fn assert_question_and_fact_in_view(screen: &str, phase: &str) {
+    for text in [
+        "Design the OpenAI API",
+        "Question Design the public API",
+        "│• 20k requests/s at peak",
+    ] {
+        assert!(screen.contains(text), "{phase}: {text:?} is out of sight:\n{screen}");
+    }
+}
+
+#[test]
+fn a_whole_mock_at_80x24_keeps_the_question_and_the_facts_in_sight() {
+    if !tmux_available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    // The requirement change comes as the deep dives open, so it shares the facts pane.
+    let tmux = Tmux::start_with(
+        "small",
+        home.path(),
+        "mock openai-api --grader offline --twist-at 0",
+        "",
+        (80, 24),
+    );
+    tmux.wait_for("Quality vs speed");
+    tmux.type_text("Quality first: p95 TTFT under 1.5 s for the flagship.");
+    for _ in 0..6 {
+        tmux.keys(&["Tab"]);
+    }
+    tmux.type_text("? What peak load should we plan for");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("│• 20k requests/s at peak");
+    assert!(screen.contains("Characterise 1/6"), "{screen}");
+    assert_question_and_fact_in_view(&screen, "characterise");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("Scope & estimate —");
+    assert_question_and_fact_in_view(&screen, "scope");
+    tmux.type_text("1.25M output tokens/s / 1,500 per H100 = 833 GPUs of decode.");
+
+    tmux.keys(&["C-n"]);
+    tmux.wait_for("Architecture —");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("choose the architecture shape");
+    tmux.keys(&["Down", "Down", "Down", "Down", "Down", "Enter"]);
+    tmux.type_text("the product is the serving layer itself");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("SDK -> gateway -> router -> model pool");
+    let screen = tmux.wait_for("model pool");
+    assert_question_and_fact_in_view(&screen, "architecture");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("now: Finance just told us");
+    assert!(screen.contains("Deep dives —"), "{screen}");
+    assert_question_and_fact_in_view(&screen, "deep dives");
+    tmux.type_text("Continuous batching with a paged KV cache: 320 KB per token.");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("Failure & operations —");
+    assert_question_and_fact_in_view(&screen, "failure & operations");
+    assert!(
+        screen.contains("now: Finance"),
+        "the change still leads the facts:\n{screen}"
+    );
+    tmux.type_text("A node dies mid-stream: the gateway ends the stream with an error event.");
+
+    tmux.keys(&["C-n"]);
+    let screen = tmux.wait_for("Wrap-up —");
+    assert_question_and_fact_in_view(&screen, "wrap-up");
+    tmux.type_text("The main trade-off is batch size against time per output token.");
+
+    tmux.keys(&["C-x"]);
+    tmux.wait_for("Finish the interview");
+    tmux.keys(&["y"]);
+    let results = tmux.wait_for("Overall");
+    assert!(results.contains("Graded by offline heuristic"), "{results}");
+    tmux.keys(&["q"]);
+    let file = wait_for_file_containing(home.path(), "\"scorecards\": [\n    {");
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(saved["session"]["status"]["state"], "ended");
+    let texts: Vec<&str> = saved["session"]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default())
+        .collect();
+    assert!(texts[5].starts_with("The main trade-off"), "{texts:?}");
+    let log = saved["session"]["log"].as_array().unwrap();
+    assert!(
+        log.iter().any(|e| e["fact"] == 0),
+        "the fact given is saved with the answer: {log:?}"
+    );
+}
+
 #[test]
 fn kill_dash_nine_mid_answer_then_resume_brings_the_text_back() {
     if !tmux_available() {
@@ -281,6 +378,35 @@ fn saved_phase_text(home: &Path, phase: usize) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The time spent in `phase` as last saved.
+fn saved_spent_ms(home: &Path, phase: usize) -> u64 {
+    let file = session_files(home).into_iter().next().expect("a session file");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    json["session"]["phases"][phase]["spent_ms"].as_u64().expect("spent_ms")
+}
+
+fn wait_for_saved_phase_text(home: &Path, phase: usize, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while saved_phase_text(home, phase) != want {
+        assert!(Instant::now() < deadline, "saved: {:?}", saved_phase_text(home, phase));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The phase clock the header shows after `label` (`MM:SS/budget`), in seconds.
+fn phase_clock_secs(screen: &str, label: &str) -> u64 {
+    let after = screen
+        .split_once(label)
+        .unwrap_or_else(|| panic!("no {label:?} on the screen:\n{screen}"))
+        .1
+        .trim_start();
+    let clock = after.split('/').next().unwrap_or_default();
+    let (m, s) = clock
+        .split_once(':')
+        .unwrap_or_else(|| panic!("no clock after {label:?}:\n{screen}"));
+    m.parse::<u64>().unwrap() * 60 + s.parse::<u64>().unwrap()
 }
 
 #[test]
@@ -332,11 +458,12 @@ fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
-    // A scripted editor: rewrites the draft and adds a line, as a person would in vi.
+    // A scripted editor: takes three seconds, as a person would, then rewrites the draft
+    // and adds a line.
     let script = home.path().join("editor.sh");
     std::fs::write(
         &script,
-        "#!/bin/sh\nsed -i 's/rough draft/EDITED IN THE EDITOR/' \"$1\"\nprintf 'second line from the editor\\n' >> \"$1\"\n",
+        "#!/bin/sh\nsleep 3\nsed -i 's/rough draft/EDITED IN THE EDITOR/' \"$1\"\nprintf 'second line from the editor\\n' >> \"$1\"\n",
     )
     .unwrap();
     Command::new("chmod").arg("+x").arg(&script).status().unwrap();
@@ -346,12 +473,25 @@ fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
     tmux.keys(&["C-n"]);
     tmux.wait_for("Scope & estimate —");
     tmux.type_text("a rough draft of the estimate");
+    wait_for_saved_phase_text(home.path(), 1, "a rough draft of the estimate");
+    let spent_before = saved_spent_ms(home.path(), 1);
+    let shown_before = phase_clock_secs(&tmux.screen(), "Scope & estimate 2/6");
     tmux.keys(&["C-e"]);
     let screen = tmux.wait_for("second line from the editor");
     assert!(screen.contains("a EDITED IN THE EDITOR of the estimate"), "{screen}");
+    // Redrawn whole: title and phase on the first row, the key bar on the last.
+    let rows: Vec<&str> = screen.lines().collect();
     assert!(
-        screen.contains("Scope & estimate 2/6"),
+        rows[0].starts_with("Design ChatGPT") && rows[0].contains("Scope & estimate 2/6"),
         "back in the same phase:\n{screen}"
+    );
+    assert!(rows[2].starts_with("Question "), "{screen}");
+    assert!(rows[23].starts_with("F1 keys"), "{screen}");
+    // The clock ran while the editor had the terminal.
+    let shown_after = phase_clock_secs(&screen, "Scope & estimate 2/6");
+    assert!(
+        shown_after >= shown_before + 3,
+        "the phase clock read {shown_before} s before the editor and {shown_after} s after:\n{screen}"
     );
     // Typing goes on where the editor left it, and both land in the saved session.
     tmux.type_text(" and more");
@@ -365,6 +505,11 @@ fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    let spent_after = saved_spent_ms(home.path(), 1);
+    assert!(
+        spent_after >= spent_before + 3_000,
+        "the three seconds in the editor count as time spent: {spent_before} ms -> {spent_after} ms"
+    );
     tmux.keys(&["C-c"]);
     tmux.wait_for("Save and quit?");
     tmux.keys(&["y"]);

@@ -10,7 +10,7 @@ use sdcoach::grade::{GradeRequest, Grader, OfflineGrader};
 use sdcoach::practice::{PracticeRequest, new_record, transcript_of};
 use sdcoach::session::{Event, Field, Mode};
 use sdcoach::store::UtcTime;
-use sdcoach::tui::app::{App, Overlay, Screen};
+use sdcoach::tui::app::{App, Overlay, ResultsFit, Screen};
 use sdcoach::tui::draw::draw;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -218,6 +218,51 @@ fn the_facts_panel_and_wrapped_worksheet_fields() {
     snap("facts_and_wrapped_fields", facts_and_wrapped_fields);
 }
 
+/// Six facts given, then the deep dives' requirement change: seven entries for the six
+/// rows the facts pane has at 80×24.
+fn twist_over_six_facts(catalog: &Catalog) -> App<'_> {
+    let mut app = facts_and_wrapped_fields(catalog);
+    for (i, fact) in [2, 7].into_iter().enumerate() {
+        app.now = 150_000 + 30_000 * i as u64;
+        app.dispatch(Event::Ask(app.question.clarifications[fact].ask.clone()));
+        let text = app.question.clarifications[fact].answer.trim().to_owned();
+        app.dispatch(Event::Answered { text, fact: Some(fact) });
+    }
+    app.dispatch(Event::GoTo(3));
+    while app.session.twist.as_ref().is_some_and(|t| t.delivered_at_ms.is_none()) {
+        app.now += 5_000;
+        app.dispatch(Event::Tick);
+    }
+    app
+}
+
+#[test]
+fn the_twist_leads_the_facts_panel_when_the_oldest_facts_are_trimmed() {
+    let catalog = catalog();
+    let mut app = twist_over_six_facts(&catalog);
+    assert_eq!(app.session.revealed_facts().len(), 6);
+    let screen = render(&mut app, (80, 24));
+    let panel: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("facts so far"))
+        .skip(1)
+        .filter_map(|l| l.split_once('│').map(|(_, facts)| facts))
+        .collect();
+    assert!(panel[0].starts_with("! now: Finance just told us"), "{screen}");
+    assert!(panel[1].starts_with("↑ 2 earlier"), "{screen}");
+    assert_eq!(panel.len(), 6, "{screen}");
+    // The newest four facts, in the order they were given.
+    for (row, fact) in panel[2..].iter().zip([3, 6, 2, 7]) {
+        let answer = app.question.clarifications[fact].answer.trim();
+        let start: String = answer.chars().take(12).collect();
+        assert!(
+            row.starts_with(&format!("• {start}")),
+            "{row:?} is not fact {fact}:\n{screen}"
+        );
+    }
+    insta::assert_snapshot!("twist_over_six_facts_80x24", screen);
+}
+
 #[test]
 fn the_full_question_and_the_one_line_question() {
     snap("prompt_full", |catalog| {
@@ -329,21 +374,43 @@ fn results_page_by_the_screen_and_end_reaches_the_bottom() {
         Screen::Results { scroll, .. } => *scroll,
         _ => unreachable!(),
     };
+    let key = |app: &mut App, code: KeyCode| {
+        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    };
+    // The rows inside the results box, and the range its bottom border reports.
+    let body = |screen: &str| -> Vec<String> {
+        let lines: Vec<&str> = screen.lines().collect();
+        lines[1..lines.len() - 2].iter().map(|l| (*l).to_owned()).collect()
+    };
     for (w, h) in SIZES {
         app.fit_to(w, h);
-        app.on_key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
-        app.on_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
-        assert_eq!(scroll(&app), app.results_fit.page, "{w}x{h}");
+        let visible = h - 3;
+        let ResultsFit { max_scroll, page } = app.results_fit;
         assert_eq!(
-            app.results_fit.page,
-            h - 3 - 1,
-            "a page is the visible rows less one of overlap"
+            page,
+            visible - 1,
+            "{w}x{h}: a page is the visible rows less one of overlap"
         );
-        app.on_key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT));
-        assert_eq!(scroll(&app), app.results_fit.max_scroll);
-        app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
-        assert_eq!(scroll(&app), app.results_fit.max_scroll, "no scrolling past the end");
+        assert!(
+            max_scroll > 2 * page,
+            "{w}x{h}: the card is long enough to page through"
+        );
+        let total = max_scroll + visible;
+
+        key(&mut app, KeyCode::Home);
+        key(&mut app, KeyCode::PageDown);
+        assert_eq!(scroll(&app), page, "{w}x{h}");
+
+        // End: the bottom of the card.
+        key(&mut app, KeyCode::End);
+        assert_eq!(scroll(&app), max_scroll, "{w}x{h}");
+        key(&mut app, KeyCode::Down);
+        assert_eq!(scroll(&app), max_scroll, "no scrolling past the end");
         let bottom = render(&mut app, (w, h));
+        assert!(
+            bottom.contains(&format!("└ {}–{total} of {total} ", max_scroll + 1)),
+            "{bottom}"
+        );
         // The last thing on the screen is the end of the exemplar, or of the study notes
         // for a question without one.
         let last_word = app
@@ -359,8 +426,30 @@ fn results_page_by_the_screen_and_end_reaches_the_bottom() {
             },
             "{bottom}"
         );
-        app.on_key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE));
+
+        // PgUp: back by a page, the old top row now the bottom one.
+        key(&mut app, KeyCode::PageUp);
+        assert_eq!(scroll(&app), max_scroll - page, "{w}x{h}");
+        let up = render(&mut app, (w, h));
+        assert_eq!(body(&up).last(), body(&bottom).first(), "{w}x{h}: one row of overlap");
+        assert_ne!(body(&up), body(&bottom));
+        let first = max_scroll - page + 1;
+        assert!(
+            up.contains(&format!("└ {first}–{} of {total} ", first + visible - 1)),
+            "{up}"
+        );
+
+        // Home and g: the top; G: the bottom again.
+        key(&mut app, KeyCode::Home);
         assert_eq!(scroll(&app), 0);
+        let top = render(&mut app, (w, h));
+        assert!(body(&top)[0].contains("Overall"), "{top}");
+        app.on_key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT));
+        assert_eq!(scroll(&app), max_scroll);
+        assert_eq!(body(&render(&mut app, (w, h))), body(&bottom));
+        key(&mut app, KeyCode::Char('g'));
+        assert_eq!(scroll(&app), 0);
+        assert_eq!(body(&render(&mut app, (w, h))), body(&top));
     }
 }
 

@@ -112,10 +112,24 @@ static PHRASES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             " $noun qps persec ",
         ),
         (r"\brequest rate\b", " qps persec "),
+        // Any count per second: "20,000 spans/s", "150 images/s".
+        (r"\b(?P<noun>[a-z]+)/s\b", " $noun qps persec "),
         (r"\d\s*(/s|/sec|per second)\b", " qps persec "),
         (r"\bper second\b|\ba second\b", " qps persec "),
         (r"\b(time to first token|first token)\b", " latency "),
+        // "How long does X take" asks for a duration; "how long are prompts" for a length.
+        (r"\bhow long\b(?P<rest>[^?.!]*\btakes?\b)", " duration $rest"),
+        (
+            r"\b(under|within|below|less than|at most)\s+~?\d+(\.\d+)?\s*(ms|s|secs?|seconds?)\b",
+            " latency ",
+        ),
         (r"\b(per|a|each) (day|month|week)\b", " qps "),
+        // Hourly is a rate of work or of money, not of traffic: "tasks per hour", "$25/hour".
+        (r"(\b(per|an|each)\s+|/)hour\b", " hourly "),
+        // A length is asked for as "how long are prompts" and given as a count of tokens.
+        (r"\bhow long (is|are)\b", " length "),
+        (r"\d(k|m)?\s*-?\s*(prompt |input |output |context )?tokens?\b", "$0 length "),
+        (r"\$\s?\d", " cost $0"),
         (r"\b\d+(\.\d+)?\s*(gb|tb|gib|kb|mb)\b", " memory size "),
         (r"\bdata residency\b", " compliance "),
         (r"\b(go|goes) down\b|\bfalls? over\b", " failure "),
@@ -131,7 +145,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         "qps",
         &[
             "rps", "traffic", "load", "request", "requests", "peak", "volume", "scale", "queries", "busy", "demand",
-            "workload",
+            "workload", "usage",
         ],
     ),
     (
@@ -148,6 +162,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "quick",
             "quickly",
             "tpot",
+            "turnaround",
         ],
     ),
     (
@@ -221,10 +236,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "capacity",
         ],
     ),
-    (
-        "context",
-        &["tokens", "token", "prompt", "prompts", "length", "window", "long"],
-    ),
+    ("context", &["tokens", "token", "prompt", "prompts", "window", "long"]),
+    ("length", &["lengths"]),
     (
         "cost",
         &[
@@ -260,9 +273,6 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         &[
             "outage",
             "outages",
-            "availability",
-            "uptime",
-            "downtime",
             "reliability",
             "reliable",
             "fail",
@@ -277,6 +287,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "redundancy",
         ],
     ),
+    // Narrower than failure: a question about uptime is not answered by what counts as
+    // an incident.
+    ("availability", &["uptime", "downtime", "nines"]),
     (
         "documents",
         &["document", "docs", "corpus", "pages", "files", "index", "articles"],
@@ -321,6 +334,10 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 
 /// Folded synonyms that do not make a question about one concept.
 const LOOSE: &[&str] = &["sla", "goal", "size"];
+
+/// Concepts that say who, not what: "what latency do users expect?" is about latency, and
+/// a fact about users alone does not answer it.
+const WHO: &[&str] = &["users", "tenant"];
 
 /// Concepts precise enough that a question naming one wants a fact about it.
 fn is_concept(token: &str) -> bool {
@@ -383,7 +400,10 @@ pub fn best_index(asked: &str, clarifications: &[Clarification]) -> Option<usize
             *frequency.entry(t.as_str()).or_default() += 1;
         }
     }
-    let concepts: Vec<&String> = query.iter().filter(|t| is_concept(t)).collect();
+    let mut concepts: Vec<&String> = query.iter().filter(|t| is_concept(t)).collect();
+    if concepts.iter().any(|t| !WHO.contains(&t.as_str())) {
+        concepts.retain(|t| !WHO.contains(&t.as_str()));
+    }
     let n = docs.len() as f64;
     let idf = |t: &str| (1.0 + n / (1 + frequency.get(t).copied().unwrap_or(0)) as f64).ln();
     let mut best: Option<(f64, usize)> = None;
@@ -395,12 +415,14 @@ pub fn best_index(asked: &str, clarifications: &[Clarification]) -> Option<usize
         let score: f64 = query
             .iter()
             .map(|t| {
-                // A concept the fact is asked about counts double: it is what the fact is for.
+                // A concept counts double wherever the fact carries it ("how long are
+                // prompts?" is answered by "prompts average 2,000 tokens" under any
+                // heading); a word in the fact's question counts twice one in its answer.
                 let weight = if is_concept(t) { 2.0 } else { 1.0 };
                 if ask.contains(t) {
                     weight * idf(t)
                 } else if answer.contains(t) {
-                    0.5 * idf(t)
+                    0.5 * weight * idf(t)
                 } else {
                     0.0
                 }
@@ -510,6 +532,43 @@ mod tests {
                 .unwrap()
                 .answer
                 .starts_with("2 million")
+        );
+    }
+
+    #[test]
+    fn durations_lengths_uptime_and_who_are_told_apart() {
+        let c = |ask: &str, answer: &str| Clarification {
+            ask: ask.into(),
+            answer: answer.into(),
+            derive: false,
+        };
+        let f = vec![
+            c(
+                "What traffic?",
+                "300 runs/s at peak; a run averages 3,000 prompt tokens.",
+            ),
+            c("How do apps fetch prompts?", "By name and label, 30,000 resolutions/s."),
+            c("How fast can jobs checkpoint?", "In 1-3 minutes."),
+            c("What must never happen?", "Unsafe outputs are incidents."),
+            c("How do customers pick a model?", "By alias or dated snapshot."),
+        ];
+        let answer = |asked: &str| best_clarification(asked, &f).map(|c| c.answer.as_str());
+        assert_eq!(answer("how long are prompts?"), Some(f[0].answer.as_str()));
+        assert_eq!(answer("how long does a checkpoint take?"), Some("In 1-3 minutes."));
+        assert_eq!(
+            answer("is there an availability SLA?"),
+            None,
+            "an incident is not uptime"
+        );
+        let no_latency = [f[3].clone(), f[4].clone()];
+        let asked = "what latency do users expect?";
+        assert!(
+            best_clarification(asked, &no_latency).is_none(),
+            "users alone is not latency"
+        );
+        assert_eq!(
+            answer("how do customers choose models?"),
+            Some("By alias or dated snapshot.")
         );
     }
 

@@ -45,7 +45,8 @@ pub fn visible(rows: &[Line<'static>], height: usize, scroll: usize) -> Vec<Line
 }
 
 /// The facts panel's rows: each fact in full when they all fit in `height`, else each
-/// cut to its share of the rows, the newest kept when even one row each is too many.
+/// cut to its share of the rows, the newest kept when even one row each is too many. A
+/// delivered twist always leads: what is trimmed is the oldest facts after it.
 pub fn fact_rows(question: &Question, session: &Session, width: usize, height: usize) -> Vec<Line<'static>> {
     let mut facts: Vec<&str> = session
         .revealed_facts()
@@ -69,20 +70,18 @@ pub fn fact_rows(question: &Question, session: &Session, width: usize, height: u
         ))];
     }
     let bullet = || vec![Span::styled("• ", Style::default().fg(Color::Green))];
+    let changed = || {
+        vec![Span::styled(
+            "! ",
+            Style::default().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+        )]
+    };
+    let changed_style = Style::default().fg(Color::LightRed);
     let full: Vec<Vec<Line<'static>>> = facts
         .iter()
         .enumerate()
         .map(|(i, f)| match (i, twist) {
-            (0, Some(_)) => wrap(
-                vec![Span::styled(
-                    "! ",
-                    Style::default().fg(Color::LightRed).add_modifier(Modifier::BOLD),
-                )],
-                &format!("now: {f}"),
-                Style::default().fg(Color::LightRed),
-                width,
-                2,
-            ),
+            (0, Some(_)) => wrap(changed(), &format!("now: {f}"), changed_style, width, 2),
             _ => wrap(bullet(), f, Style::default(), width, 2),
         })
         .collect();
@@ -90,16 +89,26 @@ pub fn fact_rows(question: &Question, session: &Session, width: usize, height: u
         return full.into_iter().flatten().collect();
     }
     if facts.len() > height {
-        let hidden = facts.len() + 1 - height.max(1);
-        let mut out = vec![Line::from(Span::styled(
+        // One row each: the twist, the count of what is hidden, then the newest facts.
+        let lead = usize::from(twist.is_some());
+        let (first, rest) = facts.split_at(lead);
+        let shown = height.saturating_sub(lead + 1);
+        let hidden = rest.len().saturating_sub(shown);
+        let cut = |f: &str| one_row(f, width.saturating_sub(2));
+        let mut out: Vec<Line<'static>> = first
+            .iter()
+            .map(|f| Line::from([changed(), vec![Span::styled(cut(&format!("now: {f}")), changed_style)]].concat()))
+            .collect();
+        out.push(Line::from(Span::styled(
             format!("↑ {hidden} earlier — F3 shows all"),
             Style::default().fg(Color::DarkGray),
-        ))];
+        )));
         out.extend(
-            facts[hidden..]
+            rest[hidden..]
                 .iter()
-                .map(|f| Line::from([bullet(), vec![Span::raw(one_row(f, width.saturating_sub(2)))]].concat())),
+                .map(|f| Line::from([bullet(), vec![Span::raw(cut(f))]].concat())),
         );
+        out.truncate(height.max(1));
         return out;
     }
     // Share the rows out, a fact keeping its first rows and an ellipsis when cut.
@@ -124,4 +133,62 @@ pub fn fact_rows(question: &Question, session: &Session, width: usize, height: u
         out.extend(kept);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::practice::{PracticeRequest, new_record};
+    use crate::session::{Event, Mode};
+    use crate::store::UtcTime;
+
+    fn text(rows: &[Line]) -> Vec<String> {
+        rows.iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// A mock on openai-api with `facts` given in order and its twist delivered.
+    fn with_twist_and(catalog: &Catalog, facts: &[usize]) -> (Question, Session) {
+        let question = catalog.question("openai-api").unwrap().clone();
+        let request = PracticeRequest::on(&question.id, Mode::Mock, None);
+        let mut session = new_record(catalog, &question, &request, UtcTime::from_unix(0))
+            .unwrap()
+            .session
+            .unwrap();
+        for (i, &fact) in facts.iter().enumerate() {
+            let t = 1_000 * i as u64;
+            session.update(Event::Ask(question.clarifications[fact].ask.clone()), t);
+            let text = question.clarifications[fact].answer.clone();
+            session.update(Event::Answered { text, fact: Some(fact) }, t);
+        }
+        session.update(Event::GoTo(3), 10_000);
+        let budget = session.phases[3].budget_ms;
+        for t in (10_000..=10_000 + budget).step_by(5_000) {
+            session.update(Event::Tick, t);
+        }
+        assert!(session.twist.as_ref().unwrap().delivered_at_ms.is_some());
+        (question, session)
+    }
+
+    #[test]
+    fn the_twist_stays_first_when_the_oldest_facts_are_trimmed() {
+        let catalog = Catalog::shipped().unwrap();
+        let (question, session) = with_twist_and(&catalog, &[0, 1, 2, 3, 6, 7]);
+        let rows = text(&fact_rows(&question, &session, 36, 6));
+        assert_eq!(rows.len(), 6, "{rows:#?}");
+        assert!(rows[0].starts_with("! now: Finance just told us"), "{rows:#?}");
+        assert_eq!(rows[1], "↑ 2 earlier — F3 shows all");
+        // The newest four, in the order they were given.
+        for (row, fact) in rows[2..].iter().zip([2, 3, 6, 7]) {
+            let answer = question.clarifications[fact].answer.trim();
+            let start: String = answer.chars().take(20).collect();
+            assert!(row.starts_with(&format!("• {start}")), "{row:?} is not fact {fact}");
+        }
+        // Without room for anything else the twist is what is left.
+        assert!(text(&fact_rows(&question, &session, 36, 1))[0].starts_with("! now: Finance"));
+        let two = text(&fact_rows(&question, &session, 36, 2));
+        assert_eq!(two[1], "↑ 6 earlier — F3 shows all", "{two:#?}");
+    }
 }
