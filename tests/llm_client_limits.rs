@@ -146,6 +146,45 @@ async fn retries_stop_at_the_deadline() {
 }
 
 #[tokio::test]
+async fn real_waits_are_counted_once_against_the_deadline() {
+    // Each wait really sleeps 1 s. Counted once, three waits fit in 3.5 s (a fourth would
+    // end at 4 s); counted twice, only two would.
+    let server = answering(ResponseTemplate::new(503).insert_header("retry-after-ms", "1000")).await;
+    let mut s = settings(&server.uri());
+    s.retry.max_retries = 8;
+    s.deadline = Duration::from_millis(3_500);
+    s.timeout = Duration::from_secs(1);
+    let client = LlmClient::new(s).expect("client");
+    let reply = client.chat(&[ChatMessage::user("hello")], ResponseFormat::Text).await;
+    let error = reply.expect_err("unavailable");
+    assert!(error.to_string().contains("deadline"), "{error}");
+    assert_eq!(
+        chats(&server).await,
+        4,
+        "three waits of 1 s and four attempts fit in 3.5 s"
+    );
+}
+
+#[tokio::test]
+async fn the_last_attempt_ends_at_the_deadline_not_a_timeout_later() {
+    let server = answering(
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"choices": [{"message": {"content": "late"}}]}))
+            .set_delay(Duration::from_secs(120)),
+    )
+    .await;
+    let mut s = settings(&server.uri());
+    s.timeout = Duration::from_secs(60);
+    s.deadline = Duration::from_secs(1);
+    let (reply, _) = tokio::time::timeout(Duration::from_secs(30), chat(s))
+        .await
+        .expect("stopped at the 1 s deadline, not the 60 s timeout");
+    let error = reply.expect_err("past the deadline");
+    assert!(matches!(error, LlmError::DeadlinePassed { .. }), "{error}");
+    assert!(error.to_string().contains("within the 1 s deadline"), "{error}");
+}
+
+#[tokio::test]
 async fn a_redirect_to_another_host_is_not_followed() {
     let elsewhere = answering(ResponseTemplate::new(200).set_body_json(json!({"choices": []}))).await;
     let server = answering(
