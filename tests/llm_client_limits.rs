@@ -5,11 +5,15 @@
 
 mod common;
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::raw_http::{Answer, RawServer};
 use futures::future::BoxFuture;
-use sdcoach::llm::{ChatMessage, LlmClient, LlmError, LlmSettings, ResponseFormat, RetryPolicy, Secret, Sleeper};
+use sdcoach::llm::{
+    ChatMessage, LlmClient, LlmError, LlmSettings, ResponseFormat, RetryPolicy, Secret, Sleeper, WindowSource,
+};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -231,4 +235,44 @@ async fn a_base_url_carrying_a_key_is_refused_without_showing_it() {
             "{shown}"
         );
     }
+}
+
+/// More than any cap here, far less than an unbounded read manages in seconds.
+const READ_BOUND: usize = 32 << 20;
+
+const NO_HANG: Duration = Duration::from_secs(30);
+
+#[tokio::test]
+async fn endless_info_endpoints_do_not_hang_the_probe_and_the_configured_window_stands() {
+    let reply = json!({"choices": [{"message": {"content": "fine"}}]}).to_string();
+    let server = RawServer::start(move |request| {
+        if request.ends_with("/chat/completions") {
+            Answer::Json {
+                status: 200,
+                body: reply.clone(),
+            }
+        } else {
+            Answer::Endless { status: 200 }
+        }
+    })
+    .await;
+    let mut s = settings(&server.uri);
+    s.context_tokens = Some(4096);
+    let client = LlmClient::new(s).expect("client");
+    let work = async {
+        let window = client.context_window().await;
+        let reply = client.chat(&[ChatMessage::user("hello")], ResponseFormat::Text).await;
+        (window, reply)
+    };
+    let (window, reply) = tokio::time::timeout(NO_HANG, work).await.expect("no hang");
+    assert_eq!((window.tokens, window.source), (4096, WindowSource::Configured));
+    assert_eq!(reply.expect("the chat went ahead").text, "fine");
+    assert!(
+        server.requests_to("/props") + server.requests_to("/models") + server.requests_to("/api/show") >= 3,
+        "the probe asked the info endpoints"
+    );
+    assert!(
+        server.written.load(Ordering::Relaxed) < READ_BOUND,
+        "each info reply was read only up to its cap"
+    );
 }

@@ -406,20 +406,24 @@ named by grader.api_key_env)",
         }
     }
 
-    /// One info request: a JSON body, or nothing (no such endpoint, slow, not JSON).
+    /// One info request: a JSON body, or nothing (no such endpoint, slow, not JSON, or
+    /// larger than an info reply ever is).
     async fn info(&self, request: reqwest::RequestBuilder) -> Option<serde_json::Value> {
+        const INFO_TIMEOUT: Duration = Duration::from_secs(3);
+        const INFO_BYTES: usize = 1 << 20;
         let request = match &self.settings.api_key {
             Some(key) if !key.is_empty() => request.bearer_auth(key.expose()),
             _ => request,
         };
-        let response = request.timeout(Duration::from_secs(3)).send().await.ok()?;
-        if !response.status().is_success() || response.content_length().is_some_and(|n| n > 1 << 20) {
+        let sent_at = std::time::Instant::now();
+        let response = request.timeout(INFO_TIMEOUT).send().await.ok()?;
+        if !response.status().is_success() {
             return None;
         }
-        let bytes = response.bytes().await.ok()?;
-        if bytes.len() > 1 << 20 {
-            return None;
-        }
+        let left = INFO_TIMEOUT.saturating_sub(sent_at.elapsed());
+        let bytes = transport::read_capped(response, INFO_BYTES, INFO_TIMEOUT, INFO_TIMEOUT, left)
+            .await
+            .ok()?;
         serde_json::from_slice(&bytes).ok()
     }
 
