@@ -243,6 +243,49 @@ const READ_BOUND: usize = 32 << 20;
 const NO_HANG: Duration = Duration::from_secs(30);
 
 #[tokio::test]
+async fn an_endless_chunked_reply_is_cut_at_the_cap() {
+    let server = RawServer::start(|_| Answer::Endless { status: 200 }).await;
+    let mut s = settings(&server.uri);
+    s.max_body_bytes = 1 << 20;
+    let (reply, _) = tokio::time::timeout(NO_HANG, chat(s)).await.expect("no hang");
+    let error = reply.expect_err("too large");
+    assert!(matches!(error, LlmError::TooLarge { .. }), "{error}");
+    assert!(error.to_string().contains("larger than 1024 KiB"), "{error}");
+    assert!(server.written.load(Ordering::Relaxed) < READ_BOUND);
+}
+
+#[tokio::test]
+async fn an_endless_error_body_is_cut_too() {
+    let server = RawServer::start(|_| Answer::Endless { status: 502 }).await;
+    let mut s = settings(&server.uri);
+    s.retry.max_retries = 1;
+    let (reply, delays) = tokio::time::timeout(NO_HANG, chat(s)).await.expect("no hang");
+    let error = reply.expect_err("bad gateway");
+    assert!(matches!(error, LlmError::Server { status: 502, .. }), "{error}");
+    assert!(error.to_string().contains("too large or too slow to read"), "{error}");
+    assert_eq!(
+        (server.requests_to("/chat/completions"), delays.len()),
+        (2, 1),
+        "retried as a 5xx"
+    );
+    assert!(server.written.load(Ordering::Relaxed) < READ_BOUND);
+}
+
+#[tokio::test]
+async fn headers_then_silence_fail_as_stalled_within_the_stall_timeout() {
+    let server = RawServer::start(|_| Answer::Stall { status: 200 }).await;
+    let mut s = settings(&server.uri);
+    s.timeout = Duration::from_secs(120);
+    s.stall = Duration::from_secs(1);
+    let (reply, _) = tokio::time::timeout(NO_HANG, chat(s))
+        .await
+        .expect("stopped at the 1 s stall timeout, not the 120 s timeout");
+    let error = reply.expect_err("stalled");
+    assert!(matches!(error, LlmError::Stalled { .. }), "{error}");
+    assert!(error.to_string().contains("sent nothing for 1 s"), "{error}");
+}
+
+#[tokio::test]
 async fn endless_info_endpoints_do_not_hang_the_probe_and_the_configured_window_stands() {
     let reply = json!({"choices": [{"message": {"content": "fine"}}]}).to_string();
     let server = RawServer::start(move |request| {
