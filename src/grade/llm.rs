@@ -550,7 +550,7 @@ impl LlmGrader {
             Err(errors) => errors,
         };
         tracing::info!(?errors, criterion = ?job.criterion, "invalid grading reply; asking for a repair");
-        tracing::debug!(reply = %reply.text, "the invalid reply");
+        tracing::debug!(reply = %crate::text::clean(&reply.text), "the invalid reply");
         // The repair carries as much of the invalid reply as the window leaves room for.
         let window = self.client.context_window().await;
         let room = window

@@ -524,11 +524,20 @@ named by grader.api_key_env)",
             .ok_or_else(|| LlmError::Empty {
                 host: self.host.clone(),
                 finish_reason: match (&message.refusal, &finish_reason) {
-                    (Some(refusal), _) => format!("refused: {}", crate::text::truncate(refusal, 200)),
+                    (Some(refusal), _) => format!(
+                        "refused: {}",
+                        crate::text::truncate(
+                            &redact::scrub(refusal, self.settings.api_key.as_ref().map(Secret::expose)),
+                            200
+                        )
+                    ),
                     (None, Some(reason)) => crate::text::truncate(reason, 40),
                     (None, None) => "none".into(),
                 },
             })?;
+        // A reply that echoes the key (a proxy's debug page, a model repeating its input)
+        // loses it here, before it is shown, saved, logged or sent back in a repair.
+        let text = redact::hide_key(&text, self.settings.api_key.as_ref().map(Secret::expose));
         let usage = completion.usage.and_then(|u| {
             let (prompt, completion) = (u.prompt_tokens?, u.completion_tokens.unwrap_or(0));
             Some(Usage {
