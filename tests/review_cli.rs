@@ -310,3 +310,105 @@ fn a_key_the_server_echoes_reaches_no_output_record_index_or_log() {
         }
     }
 }
+
+/// Terminal escapes a hostile server might send: a title change, a clipboard write and colour.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[31;1mred\u{1b}[0m\u{202e}";
+
+/// A valid grading of 2-good.md for every criterion, its text laced with escapes.
+fn hostile_grading() -> serde_json::Value {
+    let catalog = common::catalog();
+    let rubric = &catalog.rubric("mock-interview").expect("rubric").rubric;
+    let mut criteria = serde_json::Map::new();
+    for c in &rubric.criteria {
+        criteria.insert(
+            c.id.clone(),
+            serde_json::json!({
+                "evidence": ["Peak traffic is around 40 QPS, based on 400k conversations per day."],
+                "rationale": format!("Partly meets {}{HOSTILE} the descriptor.", c.id),
+                "score": 2,
+                "improvement": format!("State the p95 target{HOSTILE} for {}.", c.id),
+            }),
+        );
+    }
+    let content = serde_json::json!({ "criteria": criteria }).to_string();
+    serde_json::json!({
+        "id": "x", "object": "chat.completion", "created": 1, "model": format!("judge{HOSTILE}"),
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]
+    })
+}
+
+fn assert_no_escapes(what: &str, text: &str) {
+    for bad in [
+        "\u{1b}", "\u{7}", "\u{202e}", "\\u001b", "\\u0007", "\\u202e", "]0;pwned", "]52;", "[31;1m",
+    ] {
+        assert!(!text.contains(bad), "{what} carries {bad:?}:\n{text}");
+    }
+}
+
+#[test]
+fn escapes_from_a_grading_reply_or_an_error_body_reach_no_output_or_record() {
+    let cases = [
+        (
+            "a grading reply",
+            wiremock::ResponseTemplate::new(200).set_body_json(hostile_grading()),
+            true,
+        ),
+        (
+            "an error body",
+            wiremock::ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": {"message": format!("bad request{HOSTILE} here")}})),
+            false,
+        ),
+        (
+            "a 5xx text body",
+            wiremock::ResponseTemplate::new(503).set_body_string(format!("<html>down{HOSTILE}</html>")),
+            false,
+        ),
+    ];
+    for (case, response, graded) in cases {
+        let (_runtime, server) = fake_server(response);
+        for format in ["terminal", "json", "md"] {
+            let root = tempfile::tempdir().expect("tempdir");
+            std::fs::create_dir_all(root.path().join("config/sdcoach")).expect("config dir");
+            std::fs::write(
+                root.path().join("config/sdcoach/config.yaml"),
+                "grader:\n  max_retries: 0\n  context_tokens: 128000\n",
+            )
+            .expect("config");
+            let out = sdcoach_xdg(root.path())
+                .args([
+                    "review",
+                    &answer("2-good.md"),
+                    "-q",
+                    QUESTION,
+                    "--grader",
+                    "llm",
+                    "--base-url",
+                    &format!("{}/v1", server.uri()),
+                    "--format",
+                    format,
+                ])
+                .env("OPENAI_API_KEY", PRIVATE_KEY)
+                .output()
+                .expect("ran");
+            assert_eq!(out.status.code(), Some(0), "{case} ({format})");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            if graded {
+                assert!(
+                    stdout.contains("State the p95 target") && !stdout.contains("LLM grader failed"),
+                    "{case} ({format}): graded by the model:\n{stdout}"
+                );
+            } else {
+                assert!(stdout.contains("LLM grader failed"), "{case} ({format}):\n{stdout}");
+            }
+            assert_no_escapes(&format!("{case} ({format}): stdout"), &stdout);
+            assert_no_escapes(
+                &format!("{case} ({format}): stderr"),
+                &String::from_utf8_lossy(&out.stderr),
+            );
+            for (path, text) in files_under(root.path()) {
+                assert_no_escapes(&format!("{case} ({format}): {}", path.display()), &text);
+            }
+        }
+    }
+}

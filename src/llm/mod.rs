@@ -550,7 +550,10 @@ named by grader.api_key_env)",
         Ok(Reply {
             text,
             usage,
-            model: completion.model.unwrap_or_else(|| self.settings.model.clone()),
+            model: completion.model.map_or_else(
+                || self.settings.model.clone(),
+                |m| crate::text::clean_line(&m).into_owned(),
+            ),
             finish_reason,
         })
     }
