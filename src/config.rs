@@ -48,6 +48,9 @@ pub struct GraderFile {
     pub plan: Option<crate::grade::llm::PlanMode>,
     /// Seconds with no byte of a reply before the server counts as stalled (default 60).
     pub stall_secs: Option<u64>,
+    /// Seconds one grading may take in all, every request, retry and repair included
+    /// (default 600).
+    pub deadline_secs: Option<u64>,
     /// Largest reply body accepted, in KiB (default 4096).
     pub max_reply_kib: Option<usize>,
     /// USD per million input tokens, for the cost line on scorecards.
@@ -190,7 +193,7 @@ at a local server, or use --grader offline"
         context_tokens: flags.context_tokens.or(file.context_tokens),
         scale_timeout: timeout_secs.is_none(),
         stall: std::time::Duration::from_secs(file.stall_secs.unwrap_or(60).max(1)),
-        deadline: std::time::Duration::from_secs(600),
+        deadline: std::time::Duration::from_secs(file.deadline_secs.unwrap_or(600).max(1)),
         max_body_bytes: file.max_reply_kib.map_or(4 << 20, |k| k.max(64) << 10),
     };
     Ok(crate::grade::GraderSettings {

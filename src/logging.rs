@@ -1,5 +1,6 @@
 //! Logs go to a file in the state directory, never to the terminal: async-openai logs
-//! its own errors at ERROR, which would otherwise land on stderr (or over a TUI).
+//! its own errors at ERROR, which would otherwise land on stderr (or over a TUI). Its
+//! logs are off even there, as they carry server text that has not been scrubbed.
 
 use std::path::Path;
 
@@ -19,7 +20,13 @@ pub fn init(log_dir: &Path, verbose: u8) -> Option<WorkerGuard> {
         2 => "debug",
         _ => "trace",
     };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(format!("sdcoach={level},warn")));
+    let mut filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(format!("sdcoach={level},warn")));
+    // async-openai logs the raw body of a reply it cannot decode, which may echo the key;
+    // the error it returns reaches the log scrubbed, through sdcoach's own messages.
+    if let Ok(quiet) = "async_openai=off".parse() {
+        filter = filter.add_directive(quiet);
+    }
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

@@ -307,3 +307,87 @@ async fn per_criterion_can_be_asked_for_and_whole_is_kept_when_it_fits() {
         "the criterion comes after the answer"
     );
 }
+
+fn criteria_count(catalog: &Catalog) -> usize {
+    catalog.rubric("mock-interview").expect("rubric").rubric.criteria.len()
+}
+
+#[tokio::test]
+async fn one_deadline_covers_every_request_of_a_grading() {
+    let catalog = catalog();
+    // Each criterion takes 400 ms; the whole grading has 1 s.
+    let (server, fake) = ContextServer::new(128_000, Wording::OpenAi)
+        .with_delay(std::time::Duration::from_millis(400))
+        .start(false)
+        .await;
+    let mut s = settings(&server.uri(), Some(128_000));
+    s.concurrency = 1;
+    s.deadline = std::time::Duration::from_secs(1);
+    let client = Arc::new(LlmClient::new(s).expect("client"));
+    let grader = LlmGrader::new(client, 1, true).with_plan(PlanMode::PerCriterion);
+    let question = catalog.question(QUESTION).expect("question");
+    let t = transcript(&catalog, &answer_text(LONG));
+    let request = GradeRequest::from_catalog(&catalog, question, &t, "answer.md").expect("request");
+    let card = tokio::time::timeout(std::time::Duration::from_secs(30), grader.grade(&request))
+        .await
+        .expect("the grading stopped at its deadline");
+    let total = criteria_count(&catalog);
+    assert!(
+        fake.graded.load(Ordering::Relaxed) < total,
+        "requests after the deadline were not started"
+    );
+    assert!(
+        card.grader.fallback,
+        "fell back to the offline grader: {:#?}",
+        card.grader
+    );
+    let why = &card
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::FellBack)
+        .expect("the fallback says why")
+        .message;
+    assert!(
+        why.contains("the 1 s deadline for grading this answer passed with")
+            && why.contains(&format!("of {total} criteria graded"))
+            && why.contains("grader.deadline_secs"),
+        "{why}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_gateway_timeout_is_not_retried_by_every_criterion() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let catalog = catalog();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(504).set_delay(std::time::Duration::from_millis(150)))
+        .mount(&server)
+        .await;
+    let mut s = settings(&server.uri(), Some(128_000));
+    s.concurrency = 1;
+    s.retry = sdcoach::llm::RetryPolicy {
+        max_retries: 3,
+        base_delay: std::time::Duration::from_millis(10),
+        slow_failure: std::time::Duration::from_millis(100),
+        ..sdcoach::llm::RetryPolicy::default()
+    };
+    let card = grade(&catalog, s, PlanMode::PerCriterion, &answer_text(LONG)).await;
+    let Status::Unscored { reason } = &card.status else {
+        panic!("expected unscored, got {card:#?}")
+    };
+    assert!(
+        reason.contains("HTTP 504") && reason.contains("not retried again"),
+        "{reason}"
+    );
+    let sent = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/chat/completions"))
+        .count();
+    assert_eq!(sent, 2, "the first criterion tried twice; the others were not sent");
+}

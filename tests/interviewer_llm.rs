@@ -247,3 +247,20 @@ async fn at_4096_the_candidate_text_is_cut_from_the_middle_and_the_facts_kept_wh
     );
     assert!(sdcoach::llm::budget::estimate_tokens(&format!("{system}{user}")) < 4096);
 }
+
+#[tokio::test]
+async fn escapes_in_the_model_reply_never_reach_the_candidate() {
+    let server = MockServer::start().await;
+    let hostile =
+        "Plan for \u{1b}]0;pwned\u{7}20k requests/s\u{1b}]52;c;ZXZpbA==\u{7} at \u{1b}[31;1mpeak\u{1b}[0m.\u{202e}";
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(hostile)))
+        .mount(&server)
+        .await;
+    let reply = interviewer(&server).answer("what QPS?").await;
+    assert_eq!(
+        reply, "Plan for 20k requests/s at peak.",
+        "the model's words, without the escapes or their payloads"
+    );
+}

@@ -5,11 +5,15 @@
 
 mod common;
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::raw_http::{Answer, RawServer};
 use futures::future::BoxFuture;
-use sdcoach::llm::{ChatMessage, LlmClient, LlmError, LlmSettings, ResponseFormat, RetryPolicy, Secret, Sleeper};
+use sdcoach::llm::{
+    ChatMessage, LlmClient, LlmError, LlmSettings, ResponseFormat, RetryPolicy, Secret, Sleeper, WindowSource,
+};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -146,6 +150,45 @@ async fn retries_stop_at_the_deadline() {
 }
 
 #[tokio::test]
+async fn real_waits_are_counted_once_against_the_deadline() {
+    // Each wait really sleeps 1 s. Counted once, three waits fit in 3.5 s (a fourth would
+    // end at 4 s); counted twice, only two would.
+    let server = answering(ResponseTemplate::new(503).insert_header("retry-after-ms", "1000")).await;
+    let mut s = settings(&server.uri());
+    s.retry.max_retries = 8;
+    s.deadline = Duration::from_millis(3_500);
+    s.timeout = Duration::from_secs(1);
+    let client = LlmClient::new(s).expect("client");
+    let reply = client.chat(&[ChatMessage::user("hello")], ResponseFormat::Text).await;
+    let error = reply.expect_err("unavailable");
+    assert!(error.to_string().contains("deadline"), "{error}");
+    assert_eq!(
+        chats(&server).await,
+        4,
+        "three waits of 1 s and four attempts fit in 3.5 s"
+    );
+}
+
+#[tokio::test]
+async fn the_last_attempt_ends_at_the_deadline_not_a_timeout_later() {
+    let server = answering(
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"choices": [{"message": {"content": "late"}}]}))
+            .set_delay(Duration::from_secs(120)),
+    )
+    .await;
+    let mut s = settings(&server.uri());
+    s.timeout = Duration::from_secs(60);
+    s.deadline = Duration::from_secs(1);
+    let (reply, _) = tokio::time::timeout(Duration::from_secs(30), chat(s))
+        .await
+        .expect("stopped at the 1 s deadline, not the 60 s timeout");
+    let error = reply.expect_err("past the deadline");
+    assert!(matches!(error, LlmError::DeadlinePassed { .. }), "{error}");
+    assert!(error.to_string().contains("within the 1 s deadline"), "{error}");
+}
+
+#[tokio::test]
 async fn a_redirect_to_another_host_is_not_followed() {
     let elsewhere = answering(ResponseTemplate::new(200).set_body_json(json!({"choices": []}))).await;
     let server = answering(
@@ -192,4 +235,87 @@ async fn a_base_url_carrying_a_key_is_refused_without_showing_it() {
             "{shown}"
         );
     }
+}
+
+/// More than any cap here, far less than an unbounded read manages in seconds.
+const READ_BOUND: usize = 32 << 20;
+
+const NO_HANG: Duration = Duration::from_secs(30);
+
+#[tokio::test]
+async fn an_endless_chunked_reply_is_cut_at_the_cap() {
+    let server = RawServer::start(|_| Answer::Endless { status: 200 }).await;
+    let mut s = settings(&server.uri);
+    s.max_body_bytes = 1 << 20;
+    let (reply, _) = tokio::time::timeout(NO_HANG, chat(s)).await.expect("no hang");
+    let error = reply.expect_err("too large");
+    assert!(matches!(error, LlmError::TooLarge { .. }), "{error}");
+    assert!(error.to_string().contains("larger than 1024 KiB"), "{error}");
+    assert!(server.written.load(Ordering::Relaxed) < READ_BOUND);
+}
+
+#[tokio::test]
+async fn an_endless_error_body_is_cut_too() {
+    let server = RawServer::start(|_| Answer::Endless { status: 502 }).await;
+    let mut s = settings(&server.uri);
+    s.retry.max_retries = 1;
+    let (reply, delays) = tokio::time::timeout(NO_HANG, chat(s)).await.expect("no hang");
+    let error = reply.expect_err("bad gateway");
+    assert!(matches!(error, LlmError::Server { status: 502, .. }), "{error}");
+    assert!(error.to_string().contains("too large or too slow to read"), "{error}");
+    assert_eq!(
+        (server.requests_to("/chat/completions"), delays.len()),
+        (2, 1),
+        "retried as a 5xx"
+    );
+    assert!(server.written.load(Ordering::Relaxed) < READ_BOUND);
+}
+
+#[tokio::test]
+async fn headers_then_silence_fail_as_stalled_within_the_stall_timeout() {
+    let server = RawServer::start(|_| Answer::Stall { status: 200 }).await;
+    let mut s = settings(&server.uri);
+    s.timeout = Duration::from_secs(120);
+    s.stall = Duration::from_secs(1);
+    let (reply, _) = tokio::time::timeout(NO_HANG, chat(s))
+        .await
+        .expect("stopped at the 1 s stall timeout, not the 120 s timeout");
+    let error = reply.expect_err("stalled");
+    assert!(matches!(error, LlmError::Stalled { .. }), "{error}");
+    assert!(error.to_string().contains("sent nothing for 1 s"), "{error}");
+}
+
+#[tokio::test]
+async fn endless_info_endpoints_do_not_hang_the_probe_and_the_configured_window_stands() {
+    let reply = json!({"choices": [{"message": {"content": "fine"}}]}).to_string();
+    let server = RawServer::start(move |request| {
+        if request.ends_with("/chat/completions") {
+            Answer::Json {
+                status: 200,
+                body: reply.clone(),
+            }
+        } else {
+            Answer::Endless { status: 200 }
+        }
+    })
+    .await;
+    let mut s = settings(&server.uri);
+    s.context_tokens = Some(4096);
+    let client = LlmClient::new(s).expect("client");
+    let work = async {
+        let window = client.context_window().await;
+        let reply = client.chat(&[ChatMessage::user("hello")], ResponseFormat::Text).await;
+        (window, reply)
+    };
+    let (window, reply) = tokio::time::timeout(NO_HANG, work).await.expect("no hang");
+    assert_eq!((window.tokens, window.source), (4096, WindowSource::Configured));
+    assert_eq!(reply.expect("the chat went ahead").text, "fine");
+    assert!(
+        server.requests_to("/props") + server.requests_to("/models") + server.requests_to("/api/show") >= 3,
+        "the probe asked the info endpoints"
+    );
+    assert!(
+        server.written.load(Ordering::Relaxed) < READ_BOUND,
+        "each info reply was read only up to its cap"
+    );
 }

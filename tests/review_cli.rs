@@ -173,3 +173,242 @@ fn unreachable_llm_falls_back_to_the_offline_grader_labelled() {
     let log = std::fs::read_to_string(home.path().join("state/logs/sdcoach.log")).unwrap_or_default();
     assert!(log.contains("LLM grading failed"), "{log}");
 }
+
+/// A key that matches none of the key-like patterns: only the exact value gives it away.
+const PRIVATE_KEY: &str = "zz-Private-Token-0xC0FFEE42";
+
+/// `sdcoach` with its data, state and config under `root` the XDG way (no SDCOACH_HOME).
+fn sdcoach_xdg(root: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("sdcoach").expect("binary");
+    cmd.env_remove("SDCOACH_HOME")
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .env("HOME", root)
+        .env("XDG_DATA_HOME", root.join("data"))
+        .env("XDG_STATE_HOME", root.join("state"))
+        .env("XDG_CONFIG_HOME", root.join("config"))
+        .arg("--bank")
+        .arg(fixtures().join("bank"));
+    cmd
+}
+
+/// Starts a fake server answering every chat request with `response`; the runtime keeps it alive.
+fn fake_server(response: wiremock::ResponseTemplate) -> (tokio::runtime::Runtime, wiremock::MockServer) {
+    use wiremock::matchers::{method, path};
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(async {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        server
+    });
+    (runtime, server)
+}
+
+/// Every file under `root`, as (path, text).
+fn files_under(root: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned();
+                out.push((path, text));
+            }
+        }
+    }
+    out
+}
+
+fn review_against(root: &std::path::Path, server: &wiremock::MockServer, format: &str) -> std::process::Output {
+    std::fs::create_dir_all(root.join("config/sdcoach")).expect("config dir");
+    std::fs::write(root.join("config/sdcoach/config.yaml"), "grader:\n  max_retries: 0\n").expect("config");
+    sdcoach_xdg(root)
+        .args([
+            "-vv",
+            "review",
+            &answer("2-good.md"),
+            "-q",
+            QUESTION,
+            "--grader",
+            "llm",
+            "--base-url",
+            &format!("{}/v1", server.uri()),
+            "--format",
+            format,
+        ])
+        .env("OPENAI_API_KEY", PRIVATE_KEY)
+        .output()
+        .expect("ran")
+}
+
+#[test]
+fn a_key_the_server_echoes_reaches_no_output_record_index_or_log() {
+    let echo = format!("Authorization: Bearer {PRIVATE_KEY}; your key {PRIVATE_KEY} is not allowed here");
+    let completion_echo = serde_json::json!({
+        "choices": [{"message": {"content": format!("{{\"criteria\": \"{echo}\"}}")}}]
+    });
+    let cases = [
+        (
+            "an error body",
+            wiremock::ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": {"message": echo}})),
+        ),
+        (
+            "a 5xx text body",
+            wiremock::ResponseTemplate::new(500).set_body_string(format!("<html>{echo}</html>")),
+        ),
+        (
+            "a reply that is not a completion",
+            wiremock::ResponseTemplate::new(200).set_body_raw(format!("<html>{echo}</html>"), "text/html"),
+        ),
+        (
+            "a completion whose grading echoes it",
+            wiremock::ResponseTemplate::new(200).set_body_json(completion_echo),
+        ),
+    ];
+    for (case, response) in cases {
+        let (_runtime, server) = fake_server(response);
+        for format in ["terminal", "json"] {
+            let root = tempfile::tempdir().expect("tempdir");
+            let out = review_against(root.path(), &server, format);
+            assert_eq!(out.status.code(), Some(0), "{case}: fell back to the offline grader");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stdout.contains("fallback"), "{case}: {stdout}");
+            assert!(!stdout.contains(PRIVATE_KEY), "{case} ({format}): stdout\n{stdout}");
+            assert!(!stderr.contains(PRIVATE_KEY), "{case} ({format}): stderr\n{stderr}");
+            // `history` builds the index of saved sessions.
+            let history = sdcoach_xdg(root.path()).arg("history").output().expect("ran");
+            assert_eq!(history.status.code(), Some(0), "{case}: history");
+            let listed = String::from_utf8_lossy(&history.stdout);
+            assert!(listed.contains("review"), "{case}: the review is listed:\n{listed}");
+            assert!(!listed.contains(PRIVATE_KEY), "{case}: history\n{listed}");
+            let files = files_under(root.path());
+            let named = |suffix: &str| {
+                files
+                    .iter()
+                    .filter(|(p, _)| p.to_string_lossy().ends_with(suffix))
+                    .count()
+            };
+            assert!(named("/sdcoach.log") == 1, "{case}: the log was written: {files:?}");
+            assert!(named("/.index.json") == 1, "{case}: the history index was written");
+            assert!(named(".json") >= 2, "{case}: the review record was saved");
+            for (path, text) in &files {
+                assert!(
+                    !text.contains(PRIVATE_KEY),
+                    "{case} ({format}): the key is in {}:\n{text}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+/// Terminal escapes a hostile server might send: a title change, a clipboard write and colour.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[31;1mred\u{1b}[0m\u{202e}";
+
+/// A valid grading of 2-good.md for every criterion, its text laced with escapes.
+fn hostile_grading() -> serde_json::Value {
+    let catalog = common::catalog();
+    let rubric = &catalog.rubric("mock-interview").expect("rubric").rubric;
+    let mut criteria = serde_json::Map::new();
+    for c in &rubric.criteria {
+        criteria.insert(
+            c.id.clone(),
+            serde_json::json!({
+                "evidence": ["Peak traffic is around 40 QPS, based on 400k conversations per day."],
+                "rationale": format!("Partly meets {}{HOSTILE} the descriptor.", c.id),
+                "score": 2,
+                "improvement": format!("State the p95 target{HOSTILE} for {}.", c.id),
+            }),
+        );
+    }
+    let content = serde_json::json!({ "criteria": criteria }).to_string();
+    serde_json::json!({
+        "id": "x", "object": "chat.completion", "created": 1, "model": format!("judge{HOSTILE}"),
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]
+    })
+}
+
+fn assert_no_escapes(what: &str, text: &str) {
+    for bad in [
+        "\u{1b}", "\u{7}", "\u{202e}", "\\u001b", "\\u0007", "\\u202e", "]0;pwned", "]52;", "[31;1m",
+    ] {
+        assert!(!text.contains(bad), "{what} carries {bad:?}:\n{text}");
+    }
+}
+
+#[test]
+fn escapes_from_a_grading_reply_or_an_error_body_reach_no_output_or_record() {
+    let cases = [
+        (
+            "a grading reply",
+            wiremock::ResponseTemplate::new(200).set_body_json(hostile_grading()),
+            true,
+        ),
+        (
+            "an error body",
+            wiremock::ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": {"message": format!("bad request{HOSTILE} here")}})),
+            false,
+        ),
+        (
+            "a 5xx text body",
+            wiremock::ResponseTemplate::new(503).set_body_string(format!("<html>down{HOSTILE}</html>")),
+            false,
+        ),
+    ];
+    for (case, response, graded) in cases {
+        let (_runtime, server) = fake_server(response);
+        for format in ["terminal", "json", "md"] {
+            let root = tempfile::tempdir().expect("tempdir");
+            std::fs::create_dir_all(root.path().join("config/sdcoach")).expect("config dir");
+            std::fs::write(
+                root.path().join("config/sdcoach/config.yaml"),
+                "grader:\n  max_retries: 0\n  context_tokens: 128000\n",
+            )
+            .expect("config");
+            let out = sdcoach_xdg(root.path())
+                .args([
+                    "review",
+                    &answer("2-good.md"),
+                    "-q",
+                    QUESTION,
+                    "--grader",
+                    "llm",
+                    "--base-url",
+                    &format!("{}/v1", server.uri()),
+                    "--format",
+                    format,
+                ])
+                .env("OPENAI_API_KEY", PRIVATE_KEY)
+                .output()
+                .expect("ran");
+            assert_eq!(out.status.code(), Some(0), "{case} ({format})");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            if graded {
+                assert!(
+                    stdout.contains("State the p95 target") && !stdout.contains("LLM grader failed"),
+                    "{case} ({format}): graded by the model:\n{stdout}"
+                );
+            } else {
+                assert!(stdout.contains("LLM grader failed"), "{case} ({format}):\n{stdout}");
+            }
+            assert_no_escapes(&format!("{case} ({format}): stdout"), &stdout);
+            assert_no_escapes(
+                &format!("{case} ({format}): stderr"),
+                &String::from_utf8_lossy(&out.stderr),
+            );
+            for (path, text) in files_under(root.path()) {
+                assert_no_escapes(&format!("{case} ({format}): {}", path.display()), &text);
+            }
+        }
+    }
+}

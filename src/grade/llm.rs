@@ -24,7 +24,7 @@ use super::sentences;
 use super::validate::{self, ValidReply};
 use super::{GradeRequest, Grader, Scorecard, mistakes};
 use crate::answer::Transcript;
-use crate::llm::{LlmClient, LlmError, Reply, ResponseFormat, Usage, WindowSource};
+use crate::llm::{Deadline, LlmClient, LlmError, Reply, ResponseFormat, Usage, WindowSource};
 
 pub use super::plan::PlanMode;
 
@@ -112,6 +112,8 @@ struct Attempt {
     /// The server did not answer in time (or at all): the grading's other requests
     /// would only queue behind it.
     server_stuck: bool,
+    /// The grading's deadline passed before this finished (or before it was sent).
+    out_of_time: bool,
 }
 
 impl Attempt {
@@ -124,6 +126,7 @@ impl Attempt {
             model: None,
             context_failure: false,
             server_stuck: false,
+            out_of_time: false,
         }
     }
 
@@ -148,6 +151,16 @@ impl Attempt {
     }
 }
 
+/// The requests of one plan as they run: how many finished, since when, whether the
+/// server has stopped answering, and the grading's deadline.
+struct Batch<'a> {
+    done: AtomicUsize,
+    total: usize,
+    started: Instant,
+    stuck: AtomicBool,
+    deadline: &'a Deadline,
+}
+
 impl LlmGrader {
     async fn grade_all(&self, request: &GradeRequest<'_>) -> Scorecard {
         let flags = injection::scan(request.transcript);
@@ -160,7 +173,10 @@ impl LlmGrader {
             };
             return card;
         }
-        let attempts = futures::future::join_all((0..self.samples).map(|_| self.grade_once(request, &clean))).await;
+        // One deadline for the whole grading: every sample, criterion, retry and repair.
+        let deadline = self.client.deadline();
+        let attempts =
+            futures::future::join_all((0..self.samples).map(|_| self.grade_once(request, &clean, &deadline))).await;
 
         let mut usage = UsageInfo::default();
         let mut usage_known = false;
@@ -336,7 +352,7 @@ impl LlmGrader {
     /// One grading: planned within the server's window, its requests run (at most as
     /// many at once as the server takes), merged; planned again when a request turns
     /// out not to fit.
-    async fn grade_once(&self, request: &GradeRequest<'_>, clean: &Transcript) -> Attempt {
+    async fn grade_once(&self, request: &GradeRequest<'_>, clean: &Transcript, deadline: &Deadline) -> Attempt {
         let answer = prompt::render_answer(clean);
         let mut attempt = Attempt::new();
         let mut replans = 0;
@@ -378,18 +394,20 @@ impl LlmGrader {
                 s.min(self.client.settings().concurrency)
             });
             let total = planned.jobs.len();
-            let done = AtomicUsize::new(0);
-            let started = Instant::now();
-            let stuck = AtomicBool::new(false);
+            let batch = Batch {
+                done: AtomicUsize::new(0),
+                total,
+                started: Instant::now(),
+                stuck: AtomicBool::new(false),
+                deadline,
+            };
             // While the window is only assumed and no request has been served, one goes
             // first alone: if the assumption was too large, one request is refused, not a batch.
             let confirmed = window.source != WindowSource::Default || self.window_confirmed.load(Ordering::Relaxed);
             let mut parts: Vec<Attempt> = Vec::with_capacity(total);
             let mut next = 0;
             if !confirmed && total > 1 {
-                let first = self
-                    .run_reported(&planned.jobs[0], &answer, &done, total, started, &stuck)
-                    .await;
+                let first = self.run_reported(&planned.jobs[0], &answer, &batch).await;
                 let failed_on_context = first.context_failure;
                 parts.push(first);
                 next = 1;
@@ -399,7 +417,7 @@ impl LlmGrader {
                 }
             }
             let rest: Vec<Attempt> = futures::stream::iter(next..total)
-                .map(|i| self.run_reported(&planned.jobs[i], &answer, &done, total, started, &stuck))
+                .map(|i| self.run_reported(&planned.jobs[i], &answer, &batch))
                 .buffered(parallel.max(1))
                 .collect()
                 .await;
@@ -409,6 +427,12 @@ impl LlmGrader {
             }
             for part in &parts {
                 attempt.absorb(part);
+            }
+            if parts.iter().any(|p| p.out_of_time) {
+                let graded = parts.iter().filter(|p| p.outcome.is_ok()).count();
+                attempt.outcome = Err(out_of_time(deadline, graded, total, planned.per_criterion()));
+                attempt.server_stuck = true;
+                return attempt;
             }
             let learnt = self.client.context_window().await.tokens < window.tokens;
             let refused_now = !as_object && self.schema_refused.load(Ordering::Relaxed);
@@ -435,16 +459,14 @@ impl LlmGrader {
         }
     }
 
-    async fn run_reported(
-        &self,
-        job: &Job,
-        answer: &str,
-        done: &AtomicUsize,
-        total: usize,
-        started: Instant,
-        stuck: &AtomicBool,
-    ) -> Attempt {
-        if stuck.load(Ordering::Relaxed) {
+    async fn run_reported(&self, job: &Job, answer: &str, batch: &Batch<'_>) -> Attempt {
+        if batch.deadline.passed() {
+            let mut skipped = Attempt::new();
+            skipped.outcome = Err("not sent: the grading's deadline had passed".into());
+            skipped.out_of_time = true;
+            return skipped;
+        }
+        if batch.stuck.load(Ordering::Relaxed) {
             let mut skipped = Attempt::new();
             skipped.outcome = Err("not sent: the server did not answer an earlier request of this grading".into());
             return skipped;
@@ -452,22 +474,22 @@ impl LlmGrader {
         self.report(Progress::Started {
             criterion: job.criterion.clone(),
         });
-        let part = self.run_job(job, answer).await;
+        let part = self.run_job(job, answer, batch.deadline).await;
         if part.server_stuck {
-            stuck.store(true, Ordering::Relaxed);
+            batch.stuck.store(true, Ordering::Relaxed);
         }
         self.report(Progress::Finished {
             criterion: job.criterion.clone(),
-            done: done.fetch_add(1, Ordering::Relaxed) + 1,
-            total,
-            elapsed: started.elapsed(),
+            done: batch.done.fetch_add(1, Ordering::Relaxed) + 1,
+            total: batch.total,
+            elapsed: batch.started.elapsed(),
         });
         part
     }
 
     /// One request of a plan: sent (json_schema, or json_object when the server refuses
     /// it), checked, repaired once.
-    async fn run_job(&self, job: &Job, answer: &str) -> Attempt {
+    async fn run_job(&self, job: &Job, answer: &str, deadline: &Deadline) -> Attempt {
         let rubric = &job.rubric.rubric;
         let schema = prompt::reply_schema(rubric);
         let mut attempt = Attempt::new();
@@ -479,12 +501,14 @@ impl LlmGrader {
                 &messages,
                 format_for(as_object, &schema),
                 job.reply_tokens,
+                deadline,
             )
             .await;
         if !as_object
             && let Err(error) = &reply
             && error.may_reject_format()
             && !error.is_context()
+            && !error.is_stuck()
         {
             self.schema_refused.store(true, Ordering::Relaxed);
             attempt.warn(Warning::new(
@@ -499,17 +523,21 @@ impl LlmGrader {
             as_object = true;
             messages = prompt::with_schema(&job.messages, &schema);
             reply = self
-                .call(&mut attempt, &messages, format_for(true, &schema), job.reply_tokens)
+                .call(
+                    &mut attempt,
+                    &messages,
+                    format_for(true, &schema),
+                    job.reply_tokens,
+                    deadline,
+                )
                 .await;
         }
         let reply = match reply {
             Ok(reply) => reply,
             Err(error) => {
                 attempt.context_failure = error.is_context();
-                attempt.server_stuck = matches!(
-                    error,
-                    LlmError::Timeout { .. } | LlmError::Stalled { .. } | LlmError::Connect { .. }
-                );
+                attempt.server_stuck = error.is_stuck();
+                attempt.out_of_time = matches!(error, LlmError::DeadlinePassed { .. });
                 attempt.outcome = Err(error.to_string());
                 return attempt;
             }
@@ -522,7 +550,7 @@ impl LlmGrader {
             Err(errors) => errors,
         };
         tracing::info!(?errors, criterion = ?job.criterion, "invalid grading reply; asking for a repair");
-        tracing::debug!(reply = %reply.text, "the invalid reply");
+        tracing::debug!(reply = %crate::text::clean(&reply.text), "the invalid reply");
         // The repair carries as much of the invalid reply as the window leaves room for.
         let window = self.client.context_window().await;
         let room = window
@@ -531,7 +559,13 @@ impl LlmGrader {
         let excerpt = (room as usize * 3).min(4_000);
         let repair = prompt::repair(&messages, &reply.text, &errors, excerpt);
         match self
-            .call(&mut attempt, &repair, format_for(as_object, &schema), job.reply_tokens)
+            .call(
+                &mut attempt,
+                &repair,
+                format_for(as_object, &schema),
+                job.reply_tokens,
+                deadline,
+            )
             .await
         {
             Ok(second) => match validate::validate(&second.text, rubric, answer) {
@@ -554,6 +588,7 @@ impl LlmGrader {
             },
             Err(error) => {
                 attempt.context_failure = error.is_context();
+                attempt.out_of_time = matches!(error, LlmError::DeadlinePassed { .. });
                 attempt.outcome = Err(format!(
                     "invalid reply ({}), then the repair request failed: {error}",
                     errors.join("; ")
@@ -569,8 +604,9 @@ impl LlmGrader {
         messages: &[crate::llm::ChatMessage],
         format: ResponseFormat,
         reply_tokens: u32,
+        deadline: &Deadline,
     ) -> Result<Reply, LlmError> {
-        let reply = self.client.chat_within(messages, format, reply_tokens).await;
+        let reply = self.client.chat_until(messages, format, reply_tokens, deadline).await;
         if !matches!(reply, Err(LlmError::TooLong { .. })) {
             attempt.requests += 1;
         }
@@ -620,6 +656,19 @@ fn merge(planned: &plan::Plan, parts: Vec<Attempt>) -> Result<ValidReply, String
         }
     }
     Ok(merged)
+}
+
+/// Why a grading stopped at its deadline, and how far it got.
+fn out_of_time(deadline: &Deadline, graded: usize, total: usize, per_criterion: bool) -> String {
+    let seconds = deadline.total().as_secs_f64();
+    let progress = if per_criterion {
+        format!("with {graded} of {total} criteria graded")
+    } else {
+        "before the model's grading arrived".to_owned()
+    };
+    format!(
+        "the {seconds} s deadline for grading this answer passed {progress}; raise grader.deadline_secs, or use a faster server or a smaller model"
+    )
 }
 
 fn format_for(as_object: bool, schema: &serde_json::Value) -> ResponseFormat {

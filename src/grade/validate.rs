@@ -263,9 +263,10 @@ fn strip_list_marker(line: &str) -> &str {
     line
 }
 
-/// Model text as plain text: stray HTML paragraph and break tags removed.
+/// Model text as plain text: terminal escapes and control characters dropped (the text
+/// is shown, saved and exported), stray HTML paragraph and break tags removed.
 fn plain(text: &str) -> String {
-    let cleaned = text
+    let cleaned = crate::text::clean(text)
         .replace("<p>", "")
         .replace("</p>", " ")
         .replace("<br>", " ")

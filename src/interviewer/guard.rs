@@ -72,13 +72,11 @@ pub fn check(reply: &str, given: &[&str]) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// Model text as one plain paragraph for the terminal: control and escape characters
-/// dropped, whitespace collapsed.
+/// Model text as one plain paragraph for the terminal: escape sequences dropped whole
+/// (a title or clipboard payload would otherwise show, and its digits read as figures),
+/// control characters and bidi overrides dropped, whitespace collapsed.
 pub fn plain(reply: &str) -> String {
-    reply
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
+    crate::text::clean(reply)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -146,8 +144,8 @@ messages/day. Peak is 2.5x the average, about 23k messages/s.";
     #[test]
     fn plain_drops_escapes() {
         assert_eq!(
-            plain("Peak\x1b]52;c;ZXZpbA==\x07 is\n23k."),
-            "Peak ]52;c;ZXZpbA== is 23k."
+            plain("Peak\x1b]52;c;ZXZpbA==\x07 is\n23k.\x1b[31m\u{202e}"),
+            "Peak is 23k."
         );
     }
 }

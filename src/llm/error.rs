@@ -26,9 +26,18 @@ pub enum LlmError {
         status: u16,
         attempts: u32,
         detail: String,
+        /// The failure took longer than the slow-failure bound to arrive.
+        slow: bool,
     },
     #[error("no reply from {host} within {} s; raise --timeout or check that the server is not overloaded", .after.as_secs_f64())]
     Timeout { host: String, after: std::time::Duration },
+    #[error(
+        "{host} did not finish within the {} s deadline; raise grader.deadline_secs, or use a faster server or a smaller model", .deadline.as_secs_f64()
+    )]
+    DeadlinePassed {
+        host: String,
+        deadline: std::time::Duration,
+    },
     #[error("cannot connect to {host} ({detail}); is the server running? check OPENAI_BASE_URL or --base-url")]
     Connect { host: String, detail: String },
     #[error("unreadable reply from {host}: {detail}")]
@@ -109,6 +118,20 @@ impl LlmError {
         matches!(
             self,
             LlmError::TooLong { .. } | LlmError::ContextExceeded { .. } | LlmError::AnswerTooLong { .. }
+        )
+    }
+
+    /// The server is not answering in useful time (timed out, stalled, unreachable, a
+    /// 5xx that was slow to come, or the deadline passed): other requests of the same
+    /// work would only wait as long.
+    pub fn is_stuck(&self) -> bool {
+        matches!(
+            self,
+            LlmError::Timeout { .. }
+                | LlmError::Stalled { .. }
+                | LlmError::Connect { .. }
+                | LlmError::DeadlinePassed { .. }
+                | LlmError::Server { slow: true, .. }
         )
     }
 

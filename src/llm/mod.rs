@@ -1,6 +1,7 @@
 //! A small client for any OpenAI-compatible chat server (OpenAI, vLLM, llama.cpp,
 //! Ollama, LM Studio): async-openai's request types out, lenient reply types in (via
-//! `create_byot`), retries with backoff honouring Retry-After, a per-request timeout, a
+//! `create_byot`), retries with backoff honouring Retry-After, a per-request timeout
+//! within a deadline that one piece of work (a grading) shares across its requests, a
 //! semaphore bounding concurrent requests, and errors that say what to do. Dropping a
 //! `chat` future cancels its request and frees its slot.
 //!
@@ -30,7 +31,9 @@ use tokio::sync::Semaphore;
 
 pub use budget::{ContextWindow, WindowSource};
 pub use error::LlmError;
-pub use transport::{BodyFailure, HttpFailure, Limits, RetryPolicy, Sleeper, TokioSleeper, TransportFailure};
+pub use transport::{
+    BodyFailure, Deadline, DeadlinePassed, HttpFailure, Limits, RetryPolicy, Sleeper, TokioSleeper, TransportFailure,
+};
 
 /// Reply tokens reserved when a caller does not say how many it needs.
 pub const DEFAULT_REPLY_TOKENS: u32 = 512;
@@ -101,7 +104,8 @@ pub struct LlmSettings {
     pub scale_timeout: bool,
     /// No byte of a reply for this long: the server has stalled.
     pub stall: Duration,
-    /// All attempts of one request, retries and waits included.
+    /// All the requests of one piece of work (one grading, with its criteria, samples,
+    /// retries and repairs; or one request made alone), waits included.
     pub deadline: Duration,
     /// Reply bodies larger than this are refused (a real grading reply is a few KiB).
     pub max_body_bytes: usize,
@@ -402,20 +406,24 @@ named by grader.api_key_env)",
         }
     }
 
-    /// One info request: a JSON body, or nothing (no such endpoint, slow, not JSON).
+    /// One info request: a JSON body, or nothing (no such endpoint, slow, not JSON, or
+    /// larger than an info reply ever is).
     async fn info(&self, request: reqwest::RequestBuilder) -> Option<serde_json::Value> {
+        const INFO_TIMEOUT: Duration = Duration::from_secs(3);
+        const INFO_BYTES: usize = 1 << 20;
         let request = match &self.settings.api_key {
             Some(key) if !key.is_empty() => request.bearer_auth(key.expose()),
             _ => request,
         };
-        let response = request.timeout(Duration::from_secs(3)).send().await.ok()?;
-        if !response.status().is_success() || response.content_length().is_some_and(|n| n > 1 << 20) {
+        let sent_at = std::time::Instant::now();
+        let response = request.timeout(INFO_TIMEOUT).send().await.ok()?;
+        if !response.status().is_success() {
             return None;
         }
-        let bytes = response.bytes().await.ok()?;
-        if bytes.len() > 1 << 20 {
-            return None;
-        }
+        let left = INFO_TIMEOUT.saturating_sub(sent_at.elapsed());
+        let bytes = transport::read_capped(response, INFO_BYTES, INFO_TIMEOUT, INFO_TIMEOUT, left)
+            .await
+            .ok()?;
         serde_json::from_slice(&bytes).ok()
     }
 
@@ -424,15 +432,34 @@ named by grader.api_key_env)",
         self.chat_within(messages, format, DEFAULT_REPLY_TOKENS).await
     }
 
-    /// One chat completion that needs room for `reply_tokens` of reply. Refuses to send a
-    /// prompt that cannot fit the window with that room; on a window that is not a hosted
-    /// API's, caps the reply (`max_tokens`) to what fits. Waits for a free slot first
-    /// (bounded concurrency).
+    /// A deadline for one piece of work starting now (`LlmSettings::deadline`), to pass
+    /// to each of its calls (`chat_until`).
+    pub fn deadline(&self) -> Deadline {
+        Deadline::new(self.settings.deadline)
+    }
+
+    /// One chat completion that needs room for `reply_tokens` of reply, with a deadline
+    /// of its own.
     pub async fn chat_within(
         &self,
         messages: &[ChatMessage],
         format: ResponseFormat,
         reply_tokens: u32,
+    ) -> Result<Reply, LlmError> {
+        self.chat_until(messages, format, reply_tokens, &self.deadline()).await
+    }
+
+    /// One chat completion that needs room for `reply_tokens` of reply, within `deadline`
+    /// (shared by every call of one piece of work). Refuses to send a prompt that cannot
+    /// fit the window with that room; on a window that is not a hosted API's, caps the
+    /// reply (`max_tokens`) to what fits. Waits for a free slot first (bounded
+    /// concurrency), but not past the deadline.
+    pub async fn chat_until(
+        &self,
+        messages: &[ChatMessage],
+        format: ResponseFormat,
+        reply_tokens: u32,
+        deadline: &Deadline,
     ) -> Result<Reply, LlmError> {
         let window = self.context_window().await;
         let prompt = budget::estimate_messages(messages);
@@ -449,13 +476,21 @@ named by grader.api_key_env)",
         } else {
             self.settings.max_output_tokens
         };
-        let _permit = self.permits.acquire().await.map_err(|_| LlmError::Other {
+        let passed = || LlmError::DeadlinePassed {
             host: self.host.clone(),
-            detail: "the client was shut down".into(),
-        })?;
+            deadline: deadline.total(),
+        };
+        let _permit = tokio::time::timeout(deadline.left(), self.permits.acquire())
+            .await
+            .map_err(|_| passed())?
+            .map_err(|_| LlmError::Other {
+                host: self.host.clone(),
+                detail: "the client was shut down".into(),
+            })?;
         let body = self.request_body(messages, &format, max_tokens)?;
         tracing::debug!(host = %self.host, model = %self.settings.model, messages = messages.len(), prompt_estimate = prompt, ?max_tokens, "chat request");
-        let completion: wire::Completion = match self.client.chat().create_byot(body).await {
+        let sent = transport::under(deadline.clone(), self.client.chat().create_byot(body)).await;
+        let completion: wire::Completion = match sent {
             Ok(completion) => completion,
             Err(error) => {
                 let error = self.map_error(error);
@@ -489,11 +524,20 @@ named by grader.api_key_env)",
             .ok_or_else(|| LlmError::Empty {
                 host: self.host.clone(),
                 finish_reason: match (&message.refusal, &finish_reason) {
-                    (Some(refusal), _) => format!("refused: {}", crate::text::truncate(refusal, 200)),
+                    (Some(refusal), _) => format!(
+                        "refused: {}",
+                        crate::text::truncate(
+                            &redact::scrub(refusal, self.settings.api_key.as_ref().map(Secret::expose)),
+                            200
+                        )
+                    ),
                     (None, Some(reason)) => crate::text::truncate(reason, 40),
                     (None, None) => "none".into(),
                 },
             })?;
+        // A reply that echoes the key (a proxy's debug page, a model repeating its input)
+        // loses it here, before it is shown, saved, logged or sent back in a repair.
+        let text = redact::hide_key(&text, self.settings.api_key.as_ref().map(Secret::expose));
         let usage = completion.usage.and_then(|u| {
             let (prompt, completion) = (u.prompt_tokens?, u.completion_tokens.unwrap_or(0));
             Some(Usage {
@@ -506,7 +550,10 @@ named by grader.api_key_env)",
         Ok(Reply {
             text,
             usage,
-            model: completion.model.unwrap_or_else(|| self.settings.model.clone()),
+            model: completion.model.map_or_else(
+                || self.settings.model.clone(),
+                |m| crate::text::clean_line(&m).into_owned(),
+            ),
             finish_reason,
         })
     }
@@ -559,6 +606,12 @@ named by grader.api_key_env)",
         let host = self.host.clone();
         match error {
             OpenAIError::Boxed(boxed) => {
+                if let Some(d) = boxed.downcast_ref::<DeadlinePassed>() {
+                    return LlmError::DeadlinePassed {
+                        host,
+                        deadline: d.deadline,
+                    };
+                }
                 if let Some(b) = boxed.downcast_ref::<BodyFailure>() {
                     return match b {
                         BodyFailure::TimedOut { after } => LlmError::Timeout { host, after: *after },
@@ -599,6 +652,7 @@ named by grader.api_key_env)",
                             status: s,
                             attempts: f.attempts,
                             detail: format!("{}{gave_up}", f.message),
+                            slow: f.slow,
                         },
                         s => LlmError::Rejected {
                             host,
@@ -608,14 +662,14 @@ named by grader.api_key_env)",
                     };
                 }
                 if let Some(t) = boxed.downcast_ref::<TransportFailure>() {
-                    return self.map_reqwest(&t.source);
+                    return self.map_reqwest(&t.source, t.timeout);
                 }
                 LlmError::Other {
                     host,
                     detail: boxed.to_string(),
                 }
             }
-            OpenAIError::Reqwest(e) => self.map_reqwest(&e),
+            OpenAIError::Reqwest(e) => self.map_reqwest(&e, self.settings.timeout),
             OpenAIError::JSONDeserialize(e, body) => LlmError::Decode {
                 host,
                 detail: format!(
@@ -644,13 +698,10 @@ named by grader.api_key_env)",
         }
     }
 
-    fn map_reqwest(&self, e: &reqwest::Error) -> LlmError {
+    fn map_reqwest(&self, e: &reqwest::Error, timeout: Duration) -> LlmError {
         let host = self.host.clone();
         if e.is_timeout() {
-            LlmError::Timeout {
-                host,
-                after: self.settings.timeout,
-            }
+            LlmError::Timeout { host, after: timeout }
         } else if e.is_connect() {
             let mut detail = e.to_string();
             let mut source = std::error::Error::source(e);

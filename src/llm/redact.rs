@@ -19,12 +19,18 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// `text` with the key (when given) replaced by `<hidden>`, and nothing else changed:
+/// for a model's reply, where `token: 512` is content, not a credential.
+pub fn hide_key(text: &str, key: Option<&str>) -> String {
+    match key.map(str::trim).filter(|k| k.len() >= 4) {
+        Some(key) if text.contains(key) => text.replace(key, HIDDEN),
+        _ => text.to_owned(),
+    }
+}
+
 /// `text` with the key (when given) and anything key-like replaced by `<hidden>`.
 pub fn scrub(text: &str, key: Option<&str>) -> String {
-    let mut out = match key.map(str::trim).filter(|k| k.len() >= 4) {
-        Some(key) => text.replace(key, HIDDEN),
-        None => text.to_owned(),
-    };
+    let mut out = hide_key(text, key);
     out = BEARER.replace_all(&out, format!("$1 {HIDDEN}")).into_owned();
     out = FIELD
         .replace_all(&out, |caps: &regex::Captures| {

@@ -6,7 +6,8 @@
 //!
 //! It survives any server: reply bodies are read with a size cap and a stall timeout and
 //! handed to async-openai already complete; a slow 5xx is retried at most once; retries
-//! stop at an overall deadline per request; a redirect to another host is never followed
+//! stop at the deadline of the work the request belongs to (one grading, or the request
+//! alone), and the last attempt ends at it rather than a whole timeout later; a redirect to another host is never followed
 //! (the prompt carries the answer and the private reference notes); error text is
 //! scrubbed of anything that looks like the key before it goes anywhere.
 //!
@@ -73,7 +74,8 @@ pub struct Limits {
     pub scale_timeout: bool,
     /// No byte of the reply body for this long: the server has stalled.
     pub stall: Duration,
-    /// All attempts of one request, retries and waits included.
+    /// All attempts of one request, retries and waits included, when no larger piece of
+    /// work (a grading) set its own deadline around it.
     pub deadline: Duration,
     /// Reply bodies (success or error) larger than this are refused.
     pub max_body_bytes: usize,
@@ -109,6 +111,96 @@ impl Limits {
     }
 }
 
+/// The time one piece of work may take across every request and wait it makes: one
+/// grading of an answer (all its criteria, samples, retries and repairs), or one request
+/// when nothing larger shares it. Time is the wall clock plus whatever part of each
+/// retry wait the sleeper did not really spend: an injected sleeper that returns at once
+/// still uses up its waits, and a real one is not counted twice.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    clock: Arc<DeadlineClock>,
+}
+
+#[derive(Debug)]
+struct DeadlineClock {
+    started: std::time::Instant,
+    total: Duration,
+    /// Waits asked for but not spent on the wall clock.
+    skipped: std::sync::Mutex<Duration>,
+}
+
+impl Deadline {
+    /// A deadline `total` from now.
+    pub fn new(total: Duration) -> Deadline {
+        Deadline {
+            clock: Arc::new(DeadlineClock {
+                started: std::time::Instant::now(),
+                total,
+                skipped: std::sync::Mutex::new(Duration::ZERO),
+            }),
+        }
+    }
+
+    pub fn total(&self) -> Duration {
+        self.clock.total
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        let skipped = *self.clock.skipped.lock().unwrap_or_else(|p| p.into_inner());
+        self.clock.started.elapsed() + skipped
+    }
+
+    pub fn left(&self) -> Duration {
+        self.clock.total.saturating_sub(self.elapsed())
+    }
+
+    pub fn passed(&self) -> bool {
+        self.left().is_zero()
+    }
+
+    /// Waits `delay` through `sleeper`, counting it once whether or not it really slept.
+    async fn wait(&self, sleeper: &dyn Sleeper, delay: Duration) {
+        let before = std::time::Instant::now();
+        sleeper.sleep(delay).await;
+        let unspent = delay.saturating_sub(before.elapsed());
+        *self.clock.skipped.lock().unwrap_or_else(|p| p.into_inner()) += unspent;
+    }
+}
+
+tokio::task_local! {
+    /// The deadline of the work the current request belongs to. async-openai sits
+    /// between the client and this transport and carries no per-request data, so the
+    /// client sets it around each call.
+    static CURRENT: Deadline;
+}
+
+/// Runs `work` (one chat call) under `deadline`: its requests, retries and waits
+/// count against it.
+pub(super) async fn under<F: std::future::Future>(deadline: Deadline, work: F) -> F::Output {
+    CURRENT.scope(deadline, work).await
+}
+
+/// The work's deadline passed: no further attempt was started, or the last one was cut
+/// off at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlinePassed {
+    pub deadline: Duration,
+    pub attempts: u32,
+}
+
+impl fmt::Display for DeadlinePassed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} s deadline passed after {} attempt(s)",
+            self.deadline.as_secs_f64(),
+            self.attempts
+        )
+    }
+}
+
+impl std::error::Error for DeadlinePassed {}
+
 /// A non-success HTTP answer, after any retries.
 #[derive(Debug, Clone)]
 pub struct HttpFailure {
@@ -124,6 +216,9 @@ pub struct HttpFailure {
     pub context: bool,
     /// Why retrying stopped early, when it did.
     pub gave_up: Option<String>,
+    /// A 5xx that took longer than `RetryPolicy::slow_failure` to arrive: the server
+    /// (or a gateway before it) is stuck, and other requests would wait as long.
+    pub slow: bool,
 }
 
 impl fmt::Display for HttpFailure {
@@ -143,6 +238,8 @@ impl std::error::Error for HttpFailure {}
 pub struct TransportFailure {
     pub source: reqwest::Error,
     pub attempts: u32,
+    /// The last attempt's timeout (the configured one, or lengthened for the prompt).
+    pub timeout: Duration,
 }
 
 impl fmt::Display for TransportFailure {
@@ -254,19 +351,34 @@ fn boxed(error: impl std::error::Error + Send + Sync + 'static) -> OpenAIError {
 
 async fn send(inner: &Inner, factory: HttpRequestFactory) -> Result<reqwest::Response, OpenAIError> {
     let policy = &inner.policy;
-    let started = std::time::Instant::now();
-    // Waits are added by hand so an injected sleeper that returns at once still counts them.
-    let mut waited = Duration::ZERO;
+    let deadline = CURRENT
+        .try_with(Deadline::clone)
+        .unwrap_or_else(|_| Deadline::new(inner.limits.deadline));
     let mut attempt: u32 = 0;
     let key = inner.key.as_ref().map(super::Secret::expose);
     loop {
+        let left = deadline.left();
+        if left.is_zero() {
+            return Err(boxed(DeadlinePassed {
+                deadline: deadline.total(),
+                attempts: attempt,
+            }));
+        }
         attempt += 1;
         let mut request = factory.build().await?;
-        let timeout = inner
+        let full = inner
             .limits
             .timeout_for(request.body().and_then(reqwest::Body::as_bytes));
+        // The last attempt before the deadline ends at it, not a whole timeout past it.
+        let timeout = full.min(left);
+        let cut_short = timeout < full;
+        let passed = || {
+            boxed(DeadlinePassed {
+                deadline: deadline.total(),
+                attempts: attempt,
+            })
+        };
         *request.timeout_mut() = Some(timeout);
-        let deadline = inner.limits.deadline.max(timeout + Duration::from_secs(30));
         let url = request.url().clone();
         let sent_at = std::time::Instant::now();
         match inner.http.execute(request).await {
@@ -285,7 +397,13 @@ async fn send(inner: &Inner, factory: HttpRequestFactory) -> Result<reqwest::Res
             Ok(response) if response.status().is_success() => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let body = read_capped(response, &inner.limits, timeout.saturating_sub(sent_at.elapsed())).await?;
+                let left = timeout.saturating_sub(sent_at.elapsed());
+                let body =
+                    match read_capped(response, inner.limits.max_body_bytes, inner.limits.stall, timeout, left).await {
+                        Ok(body) => body,
+                        Err(_) if cut_short && deadline.passed() => return Err(passed()),
+                        Err(error) => return Err(error),
+                    };
                 let mut rebuilt = http::Response::new(body);
                 *rebuilt.status_mut() = status;
                 *rebuilt.headers_mut() = headers;
@@ -294,11 +412,9 @@ async fn send(inner: &Inner, factory: HttpRequestFactory) -> Result<reqwest::Res
             Ok(response) => {
                 let status = response.status().as_u16();
                 let retry_after = retry_after(response.headers());
-                let error_limits = Limits {
-                    max_body_bytes: inner.limits.max_body_bytes.min(64 << 10),
-                    ..inner.limits.clone()
-                };
-                let body = match read_capped(response, &error_limits, timeout.saturating_sub(sent_at.elapsed())).await {
+                let max_bytes = inner.limits.max_body_bytes.min(64 << 10);
+                let left = timeout.saturating_sub(sent_at.elapsed());
+                let body = match read_capped(response, max_bytes, inner.limits.stall, timeout, left).await {
                     Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                     Err(_) => String::from("(an error body too large or too slow to read)"),
                 };
@@ -311,13 +427,14 @@ async fn send(inner: &Inner, factory: HttpRequestFactory) -> Result<reqwest::Res
                     overflow: super::budget::context_overflow(&body),
                     context: super::budget::mentions_context(&body),
                     gave_up: None,
+                    slow: status >= 500 && took > policy.slow_failure,
                 };
                 let retryable = (status == 429 && !body.contains("insufficient_quota"))
                     || (status >= 500 && !rejects_response_format(&body) && !failure.context);
                 if !retryable || attempt > policy.max_retries {
                     return Err(boxed(failure));
                 }
-                if status >= 500 && took > policy.slow_failure && attempt >= 2 {
+                if failure.slow && attempt >= 2 {
                     failure.gave_up = Some(format!(
                         "each failure took {} s, so it was not retried again",
                         took.as_secs()
@@ -336,53 +453,58 @@ async fn send(inner: &Inner, factory: HttpRequestFactory) -> Result<reqwest::Res
                     Some(wait) => wait,
                     None => backoff(policy, attempt),
                 };
-                if started.elapsed() + waited + delay > deadline {
-                    failure.gave_up = Some(format!("the {} s deadline for this request passed", deadline.as_secs()));
+                if delay >= deadline.left() {
+                    failure.gave_up = Some(format!(
+                        "waiting {} more would pass the {} s deadline",
+                        shown_wait(delay),
+                        deadline.total().as_secs()
+                    ));
                     return Err(boxed(failure));
                 }
                 tracing::warn!(status, attempt, delay_ms = delay.as_millis() as u64, host = %super::host_of(url.as_str()), "retrying");
-                inner.sleeper.sleep(delay).await;
-                waited += delay;
+                deadline.wait(inner.sleeper.as_ref(), delay).await;
             }
+            Err(error) if error.is_timeout() && cut_short => return Err(passed()),
             Err(error) if error.is_connect() && attempt <= policy.max_retries => {
                 let delay = backoff(policy, attempt);
-                if started.elapsed() + waited + delay > deadline {
+                if delay >= deadline.left() {
                     return Err(boxed(TransportFailure {
                         source: error,
                         attempts: attempt,
+                        timeout,
                     }));
                 }
                 tracing::warn!(attempt, delay_ms = delay.as_millis() as u64, host = %super::host_of(url.as_str()), "connection failed, retrying");
-                inner.sleeper.sleep(delay).await;
-                waited += delay;
+                deadline.wait(inner.sleeper.as_ref(), delay).await;
             }
             Err(error) => {
                 return Err(boxed(TransportFailure {
                     source: error,
                     attempts: attempt,
+                    timeout,
                 }));
             }
         }
     }
 }
 
-/// Reads a body chunk by chunk: at most `limits.max_body_bytes`, failing when no chunk
-/// arrives within `limits.stall` or the attempt's time runs out.
-async fn read_capped(mut response: reqwest::Response, limits: &Limits, left: Duration) -> Result<Vec<u8>, OpenAIError> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > limits.max_body_bytes as u64)
-    {
-        return Err(boxed(BodyFailure::TooLarge {
-            limit: limits.max_body_bytes,
-        }));
+/// Reads a body chunk by chunk: at most `max_bytes`, failing when no chunk arrives
+/// within `stall` or the `left` of the attempt's `timeout` runs out. Every body from a
+/// server is read through this, replies and info endpoints alike.
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    max_bytes: usize,
+    stall: Duration,
+    timeout: Duration,
+    left: Duration,
+) -> Result<Vec<u8>, OpenAIError> {
+    if response.content_length().is_some_and(|n| n > max_bytes as u64) {
+        return Err(boxed(BodyFailure::TooLarge { limit: max_bytes }));
     }
     let give_up = tokio::time::Instant::now() + left;
     let mut body = Vec::new();
     loop {
-        let wait = limits
-            .stall
-            .min(give_up.saturating_duration_since(tokio::time::Instant::now()));
+        let wait = stall.min(give_up.saturating_duration_since(tokio::time::Instant::now()));
         let chunk = match tokio::time::timeout(wait, response.chunk()).await {
             Ok(Ok(Some(chunk))) => chunk,
             Ok(Ok(None)) => return Ok(body),
@@ -390,17 +512,16 @@ async fn read_capped(mut response: reqwest::Response, limits: &Limits, left: Dur
                 return Err(boxed(TransportFailure {
                     source: error,
                     attempts: 1,
+                    timeout,
                 }));
             }
             Err(_) if tokio::time::Instant::now() >= give_up => {
-                return Err(boxed(BodyFailure::TimedOut { after: limits.timeout }));
+                return Err(boxed(BodyFailure::TimedOut { after: timeout }));
             }
-            Err(_) => return Err(boxed(BodyFailure::Stalled { after: limits.stall })),
+            Err(_) => return Err(boxed(BodyFailure::Stalled { after: stall })),
         };
-        if body.len() + chunk.len() > limits.max_body_bytes {
-            return Err(boxed(BodyFailure::TooLarge {
-                limit: limits.max_body_bytes,
-            }));
+        if body.len() + chunk.len() > max_bytes {
+            return Err(boxed(BodyFailure::TooLarge { limit: max_bytes }));
         }
         body.extend_from_slice(&chunk);
     }

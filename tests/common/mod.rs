@@ -3,6 +3,7 @@
 
 pub mod fake_llm;
 pub mod history;
+pub mod raw_http;
 
 use std::path::{Path, PathBuf};
 
