@@ -194,6 +194,7 @@ at a local server, or use --grader offline"
         scale_timeout: timeout_secs.is_none(),
         stall: std::time::Duration::from_secs(file.stall_secs.unwrap_or(60).max(1)),
         deadline: std::time::Duration::from_secs(file.deadline_secs.unwrap_or(600).max(1)),
+        scale_deadline: file.deadline_secs.is_none(),
         max_body_bytes: file.max_reply_kib.map_or(4 << 20, |k| k.max(64) << 10),
     };
     Ok(crate::grade::GraderSettings {

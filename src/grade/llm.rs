@@ -393,6 +393,11 @@ impl LlmGrader {
             let parallel = slots.map_or(self.client.settings().concurrency, |s| {
                 s.min(self.client.settings().concurrency)
             });
+            self.client.fit_deadline(
+                &deadline,
+                planned.jobs.iter().map(|j| (j.prompt_tokens, j.reply_tokens)),
+                parallel,
+            );
             let total = planned.jobs.len();
             let batch = Batch {
                 done: AtomicUsize::new(0),

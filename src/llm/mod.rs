@@ -107,6 +107,10 @@ pub struct LlmSettings {
     /// All the requests of one piece of work (one grading, with its criteria, samples,
     /// retries and repairs; or one request made alone), waits included.
     pub deadline: Duration,
+    /// Lengthen `deadline` to what a planned grading needs at the scaled timeouts (true
+    /// unless `grader.deadline_secs` was set): a per-criterion grading on a small local
+    /// model takes longer than 600 s, and should not fall back for that alone.
+    pub scale_deadline: bool,
     /// Reply bodies larger than this are refused (a real grading reply is a few KiB).
     pub max_body_bytes: usize,
 }
@@ -126,6 +130,7 @@ impl Default for LlmSettings {
             scale_timeout: true,
             stall: Duration::from_secs(60),
             deadline: Duration::from_secs(600),
+            scale_deadline: true,
             max_body_bytes: 4 << 20,
         }
     }
@@ -438,6 +443,23 @@ named by grader.api_key_env)",
         Deadline::new(self.settings.deadline)
     }
 
+    /// Lengthens `deadline` (unless the user set it) to what `jobs` — `(prompt_tokens,
+    /// reply_tokens)` each — need at their own attempt timeouts, `parallel` at a time,
+    /// plus one repair of the longest. It never shortens it.
+    pub fn fit_deadline(&self, deadline: &Deadline, jobs: impl IntoIterator<Item = (u32, u32)>, parallel: usize) {
+        if !self.settings.scale_deadline {
+            return;
+        }
+        let limits = self.settings.limits();
+        let each: Vec<Duration> = jobs
+            .into_iter()
+            .map(|(prompt, reply)| limits.timeout_for_tokens(prompt.into(), reply.into()))
+            .collect();
+        let longest = each.iter().copied().max().unwrap_or_default();
+        let rounds = each.iter().sum::<Duration>() / parallel.max(1) as u32;
+        deadline.at_least(rounds + longest);
+    }
+
     /// One chat completion that needs room for `reply_tokens` of reply, with a deadline
     /// of its own.
     pub async fn chat_within(
@@ -738,6 +760,32 @@ mod tests {
     fn host_keeps_port_and_drops_path_and_credentials() {
         assert_eq!(host_of("https://api.openai.com/v1"), "api.openai.com");
         assert_eq!(host_of("http://user:pw@127.0.0.1:8765/v1"), "127.0.0.1:8765");
+    }
+
+    #[tokio::test]
+    async fn a_planned_grading_lengthens_the_deadline_unless_the_user_set_one() {
+        // Seven criteria of ~6,000 prompt tokens and 1,000 reply tokens on a local server,
+        // one at a time: each attempt may take 120 + 150 + 125 = 395 s.
+        let jobs = vec![(6_000, 1_000); 7];
+        let client = LlmClient::new(LlmSettings::default()).expect("client");
+        let deadline = client.deadline();
+        client.fit_deadline(&deadline, jobs.clone(), 1);
+        assert_eq!(deadline.total(), Duration::from_secs(7 * 395 + 395));
+        // Two at a time, half the rounds; never shorter than it was.
+        let deadline = client.deadline();
+        client.fit_deadline(&deadline, jobs.clone(), 2);
+        assert_eq!(deadline.total(), Duration::from_millis(7 * 395_000 / 2 + 395_000));
+        client.fit_deadline(&deadline, [(10, 10)], 1);
+        assert_eq!(deadline.total(), Duration::from_millis(7 * 395_000 / 2 + 395_000));
+        // A deadline the user set is kept.
+        let fixed = LlmClient::new(LlmSettings {
+            scale_deadline: false,
+            ..LlmSettings::default()
+        })
+        .expect("client");
+        let deadline = fixed.deadline();
+        fixed.fit_deadline(&deadline, jobs, 1);
+        assert_eq!(deadline.total(), Duration::from_secs(600));
     }
 
     #[test]

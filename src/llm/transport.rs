@@ -107,6 +107,14 @@ impl Limits {
             .ok()
             .and_then(|v| v.get("max_tokens").and_then(serde_json::Value::as_u64))
             .unwrap_or(0);
+        self.timeout_for_tokens(prompt_tokens, reply_tokens)
+    }
+
+    /// The timeout for one attempt of `prompt_tokens` in and up to `reply_tokens` out.
+    pub fn timeout_for_tokens(&self, prompt_tokens: u64, reply_tokens: u64) -> Duration {
+        if !self.scale_timeout {
+            return self.timeout;
+        }
         self.timeout + Duration::from_secs(prompt_tokens / 40 + reply_tokens / 8)
     }
 }
@@ -124,7 +132,8 @@ pub struct Deadline {
 #[derive(Debug)]
 struct DeadlineClock {
     started: std::time::Instant,
-    total: Duration,
+    /// Milliseconds; a deadline may be lengthened once its work is planned.
+    total_ms: std::sync::atomic::AtomicU64,
     /// Waits asked for but not spent on the wall clock.
     skipped: std::sync::Mutex<Duration>,
 }
@@ -135,14 +144,21 @@ impl Deadline {
         Deadline {
             clock: Arc::new(DeadlineClock {
                 started: std::time::Instant::now(),
-                total,
+                total_ms: std::sync::atomic::AtomicU64::new(total.as_millis() as u64),
                 skipped: std::sync::Mutex::new(Duration::ZERO),
             }),
         }
     }
 
     pub fn total(&self) -> Duration {
-        self.clock.total
+        Duration::from_millis(self.clock.total_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Lengthens the deadline to `total` from its start, if it is shorter.
+    pub fn at_least(&self, total: Duration) {
+        self.clock
+            .total_ms
+            .fetch_max(total.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn elapsed(&self) -> Duration {
@@ -151,7 +167,7 @@ impl Deadline {
     }
 
     pub fn left(&self) -> Duration {
-        self.clock.total.saturating_sub(self.elapsed())
+        self.total().saturating_sub(self.elapsed())
     }
 
     pub fn passed(&self) -> bool {
