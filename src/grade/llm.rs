@@ -394,7 +394,7 @@ impl LlmGrader {
                 s.min(self.client.settings().concurrency)
             });
             self.client.fit_deadline(
-                &deadline,
+                deadline,
                 planned.jobs.iter().map(|j| (j.prompt_tokens, j.reply_tokens)),
                 parallel,
             );
