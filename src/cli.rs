@@ -63,7 +63,7 @@ pub enum Command {
 to that phase; text under no recognised heading is graded as a whole. Use `-` to read stdin.\n\n\
 The LLM grader talks to any OpenAI-compatible server (OPENAI_BASE_URL, OPENAI_API_KEY, --model); without a key or \
 base URL the deterministic offline grader is used. Exit codes: 0 graded, 2 usage or input error, 3 the LLM grader \
-was unavailable and --no-fallback forbade the offline grader."
+was unavailable and --no-fallback forbade the offline grader, 4 graded but not saved to history (the error says why)."
     )]
     Review(ReviewArgs),
     /// Run a timed mock interview in the terminal: six-axis characterisation, shape, design, deep dives with

@@ -43,6 +43,15 @@ pub fn truncate(text: &str, max: usize) -> String {
     cut
 }
 
+/// The message a panic carried (`panic!("…")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with no message".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

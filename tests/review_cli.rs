@@ -40,6 +40,27 @@ fn offline_review_prints_a_readable_scorecard() {
 }
 
 #[test]
+fn a_review_whose_history_record_cannot_be_saved_says_so_and_exits_4() {
+    let home = tempfile::tempdir().expect("tempdir");
+    // A file where the sessions directory should be: every write there fails.
+    let data = home.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("sessions"), "not a directory").unwrap();
+    sdcoach(&home)
+        .args(["review", &answer("1-strong.md"), "--question", QUESTION])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("Overall"))
+        .stderr(predicate::str::contains("1-strong.md was NOT saved to history"))
+        .stderr(predicate::str::contains("sessions"));
+    // With --no-save nothing is attempted, and nothing fails.
+    sdcoach(&home)
+        .args(["review", &answer("1-strong.md"), "--question", QUESTION, "--no-save"])
+        .assert()
+        .code(0);
+}
+
+#[test]
 fn json_output_has_one_scorecard_per_file_in_order() {
     let home = tempfile::tempdir().expect("tempdir");
     let out = sdcoach(&home)

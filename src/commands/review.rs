@@ -140,9 +140,11 @@ pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<Ex
         eprintln!("cancelled: nothing was graded (the answer files are untouched)");
         return Ok(ExitCode::from(130));
     };
-    if !args.no_save {
-        save_reviews(config, question, &answers, &cards);
-    }
+    let unsaved = if args.no_save {
+        0
+    } else {
+        save_reviews(config, question, &answers, &cards)
+    };
     let rendered = render(&cards, args.format, colour);
     match args.format {
         OutputFormat::Json => super::write_json(&rendered)?,
@@ -158,12 +160,17 @@ pub fn run(args: &ReviewArgs, config: &Config, verbose: u8) -> anyhow::Result<Ex
         }
         return Ok(exit_codes::code(exit_codes::GRADER_UNAVAILABLE));
     }
+    if unsaved > 0 {
+        return Ok(exit_codes::code(exit_codes::NOT_SAVED));
+    }
     Ok(exit_codes::code(exit_codes::SUCCESS))
 }
 
-/// Keeps each graded answer in the store so `history`, `stats` and `next` see it. A
-/// failure to save is a warning: the scorecards are still printed.
-fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[Answer], cards: &[Scorecard]) {
+/// Keeps each graded answer in the store so `history`, `stats` and `next` see it, and
+/// returns how many could not be kept. Each failure is said at once; the scorecards are
+/// still printed, and the exit code says the history is short.
+fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[Answer], cards: &[Scorecard]) -> usize {
+    let mut unsaved = 0;
     let store = Store::new(config.paths.sessions_dir());
     let now = utc_now();
     for (answer, card) in answers.iter().zip(cards) {
@@ -179,13 +186,15 @@ fn save_reviews(config: &Config, question: &crate::bank::Question, answers: &[An
             scorecards: vec![card.clone()],
         };
         if let Err(e) = store.create(&mut record) {
+            unsaved += 1;
             eprintln!(
-                "warning: the review of {} was NOT saved to history: {}",
+                "error: the review of {} was NOT saved to history: {} (the scorecard below is all there is; --no-save skips saving)",
                 clean_line(&answer.source),
                 clean_line(&e.to_string())
             );
         }
     }
+    unsaved
 }
 
 fn read_answers(files: &[std::path::PathBuf], format: &crate::rubric::Format) -> anyhow::Result<Vec<Answer>> {

@@ -62,8 +62,32 @@ pub fn rubric_for(catalog: &Catalog, session: &Session) -> Option<LoadedRubric> 
     Some(narrowed)
 }
 
-/// Grades a session. Never fails: a setup problem yields an unscored card with the reason.
+/// Grades a session. Never fails: a setup problem, or a bug that panics inside a grader,
+/// yields an unscored card with the reason (the session itself is saved apart from it).
 pub async fn grade_session(
+    catalog: Arc<Catalog>,
+    question: Arc<Question>,
+    session: Session,
+    grader: Arc<dyn Grader>,
+    source: String,
+) -> Scorecard {
+    use futures::FutureExt;
+    let (info, kept) = (grader.info(), (question.clone(), session.clone(), source.clone()));
+    let graded = std::panic::AssertUnwindSafe(grade_unguarded(catalog, question, session, grader, source))
+        .catch_unwind()
+        .await;
+    graded.unwrap_or_else(|panic| {
+        let (question, session, source) = kept;
+        let reason = format!(
+            "the grader stopped on an internal error ({}); the answer is saved — `sdcoach regrade {source}` tries again",
+            crate::text::panic_message(panic.as_ref())
+        );
+        tracing::error!("{reason}");
+        unscored(&question, &session, info, source, reason)
+    })
+}
+
+async fn grade_unguarded(
     catalog: Arc<Catalog>,
     question: Arc<Question>,
     session: Session,
@@ -203,5 +227,36 @@ mod tests {
         s.phases[0].text = "Scale: 20k QPS.".into();
         s.phases[1].visited = true;
         assert_eq!(unscorable(&s), None);
+    }
+
+    /// A grader with a bug.
+    struct Panics;
+
+    impl Grader for Panics {
+        fn info(&self) -> GraderInfo {
+            crate::grade::OfflineGrader.info()
+        }
+
+        fn grade<'a>(&'a self, _: &'a crate::grade::GradeRequest<'a>) -> futures::future::BoxFuture<'a, Scorecard> {
+            Box::pin(async { panic!("index out of bounds: the len is 6 but the index is 99") })
+        }
+    }
+
+    #[test]
+    fn a_grader_that_panics_gives_an_unscored_card_that_says_why() {
+        let (catalog, question, mut session) = session(Mode::Mock);
+        session.phases[0].spent_ms = 300_000;
+        session.phases[0].text = "Scale: 20k QPS at peak, p95 TTFT under 1 s.".into();
+        session.phases[1].visited = true;
+        let card = futures::executor::block_on(grade_session(
+            catalog,
+            question,
+            session,
+            Arc::new(Panics),
+            "20270101-000000-mock-x".into(),
+        ));
+        let reason = card.unscored_reason().expect("unscored");
+        assert!(reason.contains("internal error (index out of bounds"), "{reason}");
+        assert!(reason.contains("sdcoach regrade 20270101-000000-mock-x"), "{reason}");
     }
 }

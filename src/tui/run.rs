@@ -92,6 +92,22 @@ fn banner_key(app: &mut App, key: &KeyEvent, record: &mut Record, saver: &mut Sa
 
 /// Runs the session in the terminal until the user quits or sees the results. Returns the
 /// final record and whether it is saved.
+/// Runs `work`, turning a panic inside it into `None` (logged), so the interview never
+/// waits for a reply that will not come.
+async fn guarded<T>(work: impl std::future::Future<Output = T>) -> Option<T> {
+    use futures::FutureExt;
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(done) => Some(done),
+        Err(panic) => {
+            tracing::error!(
+                "the interviewer stopped on an internal error: {}",
+                crate::text::panic_message(panic.as_ref())
+            );
+            None
+        }
+    }
+}
+
 pub async fn run_tui(launch: Launch) -> anyhow::Result<Finished> {
     let session = launch.session()?;
     let Launch {
@@ -208,7 +224,12 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Finished> {
                         let (interviewer, question, tx) = (interviewer.clone(), question.clone(), tx.clone());
                         let (persona, earlier) = (app.session.persona, app.session.earlier_questions());
                         tokio::spawn(async move {
-                            let said = reply(&interviewer, &question, persona, &asked, &earlier).await;
+                            let said = guarded(reply(&interviewer, &question, persona, &asked, &earlier))
+                                .await
+                                .unwrap_or_else(|| Reply {
+                                    text: "Sorry, I lost that one — could you ask it again?".into(),
+                                    fact: None,
+                                });
                             let _ = tx.send(Msg::Answered(said));
                         });
                     }
@@ -224,7 +245,11 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Finished> {
                             .collect::<Vec<_>>()
                             .join("\n\n");
                         tokio::spawn(async move {
-                            let (index, text) = interviewer.follow_up(next_unused, &written).await;
+                            let (index, text) = guarded(interviewer.follow_up(next_unused, &written))
+                                .await
+                                .unwrap_or_else(|| {
+                                    (None, "Keep going — which part of this are you least sure of?".into())
+                                });
                             let _ = tx.send(Msg::FollowUp(index, text));
                         });
                     }
@@ -262,6 +287,9 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Finished> {
     if let Some(task) = grading.take() {
         task.abort();
     }
+    // However the loop ended (a closed terminal, an error), what was typed is written,
+    // and `saved` below reports whether it was.
+    save(&mut app, &mut record, &mut saver);
     super::terminal::leave()?;
     result?;
     record.session = Some(app.session.clone());
