@@ -492,6 +492,12 @@ fn an_alias_bomb_and_deep_brackets_are_refused_with_their_line() {
 const HOSTILE: &str = "Evil \u{1b}]0;pwned-title\u{7}\u{1b}]52;c;ZWNobyBoaQ==\u{7}\u{1b}[2J\u{9b}31m title";
 
 fn hostile_bank(home: &Path) -> PathBuf {
+    let escaped = "\"Evil \\e]0;pwned-title\\a\\e]52;c;ZWNobyBoaQ==\\a\\e[2J\\x9b31m title\"";
+    bank_with_title(home, escaped)
+}
+
+/// The fixture bank with its first title replaced by `title` (YAML source text).
+fn bank_with_title(home: &Path, title: &str) -> PathBuf {
     let catalog_text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank/fixture-questions.yaml"),
     )
@@ -499,13 +505,12 @@ fn hostile_bank(home: &Path) -> PathBuf {
     let bank = home.join("bank");
     std::fs::create_dir_all(&bank).unwrap();
     // Raw control characters cannot be written in YAML; the double-quoted escapes can.
-    let escaped = "\"Evil \\e]0;pwned-title\\a\\e]52;c;ZWNobyBoaQ==\\a\\e[2J\\x9b31m title\"";
     let mut text = String::new();
     let mut replaced = false;
     for line in catalog_text.lines() {
         if !replaced && line.trim_start().starts_with("title:") {
             let indent = &line[..line.len() - line.trim_start().len()];
-            text.push_str(&format!("{indent}title: {escaped}\n"));
+            text.push_str(&format!("{indent}title: {title}\n"));
             replaced = true;
         } else {
             text.push_str(line);
@@ -540,6 +545,35 @@ fn escape_sequences_from_banks_never_reach_the_terminal_and_validate_warns() {
         out.contains("warning: ") && out.contains("hostile.yaml:") && out.contains("escape"),
         "{out}"
     );
+    // Every YAML spelling of a control or bidi character is warned about, at its line.
+    for spelling in [
+        r"\a",
+        r"\b",
+        r"\0",
+        r"\v",
+        r"\f",
+        r"\N",
+        r"\U0000001B",
+        r"\u202E",
+        r"\u200F",
+        r"\x07",
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let bank = bank_with_title(home.path(), &format!("\"Title {spelling} here\""));
+        let file = bank.join("hostile.yaml");
+        let line = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .position(|l| l.contains(spelling))
+            .unwrap()
+            + 1;
+        let (code, out, _) = output(sdcoach(home.path()).args(["validate", file.to_str().unwrap()]));
+        assert_eq!(code, 0, "{spelling}: {out}");
+        assert!(
+            out.contains(&format!("hostile.yaml:{line}:")) && out.contains(spelling),
+            "{spelling}: {out}"
+        );
+    }
 }
 
 #[test]
@@ -607,4 +641,31 @@ fn a_session_too_large_to_read_back_is_never_written() {
         .filter(|e| e.file_name().to_string_lossy().contains("tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A write that crashed between its temp file and the rename left `.NAME.PID.N.tmp`
+/// behind for good; the next listing sweeps what no write can still be using.
+#[test]
+fn temp_files_a_crashed_write_left_are_swept_and_fresh_ones_kept() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = sessions(home.path());
+    let store = Store::new(dir.clone());
+    store.save(&record("openai-api", 1_795_250_000)).unwrap();
+    let stale = dir.join(".20270101-000000-mock-x.json.4242.00abcd.tmp");
+    let fresh = dir.join(".20270101-000000-mock-y.json.4243.00abce.tmp");
+    for path in [&stale, &fresh] {
+        std::fs::write(path, "{\"half\": ").unwrap();
+    }
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3_600);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
+    let (code, out, err) = output(sdcoach(home.path()).arg("history"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("openai-api") || out.contains("OpenAI"), "{out}");
+    assert!(!stale.exists(), "the hour-old temp file is swept");
+    assert!(fresh.exists(), "a temp file a running write may own is kept");
 }

@@ -9,16 +9,18 @@ use crate::cli::ValidateArgs;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::exit_codes;
-use crate::text::{clean, first_unsafe};
+use crate::text::{clean, first_unsafe, is_unsafe};
 
 /// A warning for the first control character in a file, raw or written as a YAML escape:
 /// they could drive the terminal of anyone shown the text (sdcoach strips them on output,
 /// other tools may not), and no question needs one.
+/// YAML escapes (in double-quoted scalars) that produce a control character, a C1 code
+/// or a bidi control: `\e`, `\0`, `\a`, `\b`, `\v`, `\f`, `\N`, `\L`, `\P`, and the
+/// same by number (`\x1b`, `\u202E`, `\U0000001B`).
+const ESCAPES: &str = r#"\\(e|0|a|b|v|f|N|L|P|x[01][0-9a-fA-F]|x7[fF]|x[89][0-9a-fA-F]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|u20(0[eEfF]|2[89a-eA-E]|6[6-9])|U0000(00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|20(0[eEfF]|2[89a-eA-E]|6[6-9])))"#;
+
 fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
-    let escape = regex::Regex::new(
-        r#"\\(e[\[\]]|x[01][0-9a-fA-F]|x7[fF]|x[89][0-9a-fA-F]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F])"#,
-    )
-    .ok()?;
+    let escape = regex::Regex::new(ESCAPES).ok()?;
     let raw = first_unsafe(&file.text)
         .map(|(line, column, c)| (line, column, format!("a control character (U+{:04X})", u32::from(c))));
     let escaped = file.text.lines().enumerate().find_map(|(i, line)| {
@@ -30,9 +32,33 @@ fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
             )
         })
     });
-    let (line, column, what) = match (raw, escaped) {
-        (Some(a), Some(b)) => std::cmp::min_by_key(a, b, |x| (x.0, x.1)),
-        (a, b) => a.or(b)?,
+    let found = match (raw, escaped) {
+        (Some(a), Some(b)) => Some(std::cmp::min_by_key(a, b, |x| (x.0, x.1))),
+        (a, b) => a.or(b),
+    };
+    // Whatever spelling the text used, the parsed values are what would be shown.
+    let (line, column, what) = match found {
+        Some(found) => found,
+        None => {
+            let (key, c) = unsafe_value(&file.text)?;
+            let last = key
+                .rsplit('.')
+                .next()
+                .unwrap_or(&key)
+                .split('[')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let at = file
+                .text
+                .lines()
+                .position(|l| l.trim_start().trim_start_matches("- ").starts_with(&last));
+            (
+                at.map_or(1, |i| i + 1),
+                1,
+                format!("`{key}` holds a control character (U+{:04X})", u32::from(c)),
+            )
+        }
     };
     Some(Diagnostic::warning(
         &file.path,
@@ -43,6 +69,33 @@ fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
              when shown); delete it"
         ),
     ))
+}
+
+/// The first string value (by key path) that holds an unsafe character once parsed.
+fn unsafe_value(text: &str) -> Option<(String, char)> {
+    fn walk(value: &serde_yaml::Value, path: &str) -> Option<(String, char)> {
+        match value {
+            serde_yaml::Value::String(s) => s.chars().find(|&c| is_unsafe(c)).map(|c| (path.to_owned(), c)),
+            serde_yaml::Value::Sequence(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| walk(v, &format!("{path}[{i}]"))),
+            serde_yaml::Value::Mapping(map) => map.iter().find_map(|(k, v)| {
+                let key = k.as_str().unwrap_or("?");
+                let path = if path.is_empty() {
+                    key.to_owned()
+                } else {
+                    format!("{path}.{key}")
+                };
+                walk(v, &path)
+            }),
+            serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, path),
+            _ => None,
+        }
+    }
+    // Never expand what the loader's limits refuse.
+    crate::catalog::limits::check(text).ok()?;
+    walk(&serde_yaml::from_str(text).ok()?, "")
 }
 
 pub fn run(args: &ValidateArgs, config: &Config) -> anyhow::Result<ExitCode> {

@@ -76,6 +76,24 @@ fn temp_file(dir: &Path, target: &Path) -> io::Result<(PathBuf, File)> {
     Err(last.unwrap_or_else(|| io::Error::other("no free temp file name")))
 }
 
+/// How old a temp file must be before it is taken for a crashed write's leftover: no
+/// write of a session file takes anywhere near this long.
+pub const STALE_TEMP_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// A temp file of ours (`.NAME.PID.RANDOM.tmp`) that no write can still be using.
+pub fn is_stale_temp(path: &Path) -> bool {
+    let ours = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp"));
+    ours && fs::symlink_metadata(path)
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .and_then(|m| m.modified().ok())
+        .and_then(|modified| modified.elapsed().ok())
+        .is_some_and(|age| age >= STALE_TEMP_AFTER)
+}
+
 /// Makes the rename itself durable. Some filesystems cannot fsync a directory; only a
 /// real IO error there is a failure.
 fn sync_dir(dir: &Path) -> io::Result<()> {

@@ -239,8 +239,16 @@ impl Store {
                 });
             }
         };
-        Ok(entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
+        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        for stale in paths.iter().filter(|p| atomic::is_stale_temp(p)) {
+            // A write that crashed between creating its temp file and the rename.
+            match fs::remove_file(stale) {
+                Ok(()) => tracing::info!("removed a stale temp file {}", stale.display()),
+                Err(e) => tracing::warn!("cannot remove the stale temp file {}: {e}", stale.display()),
+            }
+        }
+        Ok(paths
+            .into_iter()
             .filter(|p| {
                 p.extension().is_some_and(|e| e == "json")
                     && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
