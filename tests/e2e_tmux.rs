@@ -516,3 +516,43 @@ fn control_e_edits_the_field_in_the_users_editor_and_keeps_the_clock() {
     // At 80 columns the closing line wraps; its start is enough.
     tmux.wait_for("saved /");
 }
+
+/// `kill -INT` and `kill -QUIT` from outside (in raw mode ^C is a key, so these only come
+/// from another process) save what is on screen at once, as SIGTERM does, and give the
+/// terminal back: nothing typed since the last autosave is lost.
+#[test]
+fn sigint_and_sigquit_from_outside_save_the_last_keystrokes_first() {
+    if !tmux_available() {
+        return;
+    }
+    for signal in ["INT", "QUIT"] {
+        let home = tempfile::tempdir().unwrap();
+        let tmux = Tmux::start(&format!("sig{signal}"), home.path(), "mock chatgpt --grader offline");
+        tmux.wait_for("Design ChatGPT");
+        for _ in 0..6 {
+            tmux.keys(&["Tab"]);
+        }
+        tmux.type_text("Streaming over SSE");
+        wait_for_file_containing(home.path(), "Streaming over SSE");
+        // Typed and on screen, then the signal at once: well inside the autosave's rest.
+        let last = format!("then {signal} arrived mid-sentence");
+        tmux.type_text(&last);
+        tmux.wait_for(&last);
+        for child in children_of(tmux.pane_pid()) {
+            Command::new("kill")
+                .args([&format!("-{signal}"), &child.to_string()])
+                .status()
+                .unwrap();
+        }
+        let screen = tmux.wait_for("sdcoach resume");
+        assert!(
+            !screen.contains("Design ChatGPT"),
+            "the terminal is given back:\n{screen}"
+        );
+        assert!(
+            saved_phase_text(home.path(), 0).ends_with(&last),
+            "SIG{signal}: {:?}",
+            saved_phase_text(home.path(), 0)
+        );
+    }
+}

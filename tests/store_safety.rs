@@ -669,3 +669,44 @@ fn temp_files_a_crashed_write_left_are_swept_and_fresh_ones_kept() {
     assert!(!stale.exists(), "the hour-old temp file is swept");
     assert!(fresh.exists(), "a temp file a running write may own is kept");
 }
+
+/// `report -o` over an earlier report when the write fails part-way — here a file-size
+/// limit (`ulimit -f`), which any Linux process can set, so this runs where a tmpfs cannot
+/// be mounted: the error names the file, and the earlier report is neither truncated nor
+/// joined by a temp file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_whose_write_fails_part_way_leaves_the_earlier_one_whole() {
+    let home = tempfile::tempdir().unwrap();
+    let done = record("openai-api", 1_795_250_000);
+    let store = Store::new(sessions(home.path()));
+    store.save(&done).unwrap();
+    let out_dir = home.path().join("reports");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let report = out_dir.join("report.md");
+    std::fs::write(&report, "the earlier report").unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("sdcoach");
+    // Ignored SIGXFSZ stays ignored across exec, so the write fails with EFBIG instead.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 1; exec '{}' report '{}' -o '{}'",
+        binary.display(),
+        store.path_of(&done.id).display(),
+        report.display()
+    );
+    let out = StdCommand::new("bash")
+        .args(["-c", &script])
+        .env("SDCOACH_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains(&report.display().to_string()), "{err}");
+    assert!(err.to_lowercase().contains("file too large"), "{err}");
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "the earlier report");
+    let names: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["report.md"], "no temp file is left");
+}
