@@ -556,3 +556,60 @@ fn sigint_and_sigquit_from_outside_save_the_last_keystrokes_first() {
         );
     }
 }
+
+/// A session open in one terminal, resumed in a second on a real terminal: the second is
+/// told and offered to read it as last saved or to continue in a copy, and each works.
+#[test]
+fn resuming_a_session_open_elsewhere_offers_to_read_it_or_continue_in_a_copy() {
+    if !tmux_available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let made = Command::new(env!("CARGO_BIN_EXE_sdcoach"))
+        .args(["mock", "chatgpt", "--plain", "--grader", "offline"])
+        .env("SDCOACH_HOME", home.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"Streaming over SSE with a 500 ms TTFT target\n/quit\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let file = wait_for_file_containing(home.path(), "Streaming over SSE");
+    let id = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let store = sdcoach::store::Store::new(file.parent().unwrap().to_owned());
+    let _first_terminal = store.lock(&id).unwrap();
+
+    // The prompt is on the terminal (stdin and stderr); what it reads out goes to stdout.
+    let out = home.path().join("read.md");
+    let read = Tmux::start("locked-read", home.path(), &format!("resume {id} > {}", out.display()));
+    read.wait_for("[r] read it as last saved");
+    read.keys(&["r", "Enter"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(&out).is_ok_and(|t| t.contains("Streaming over SSE with a 500 ms TTFT target")) {
+        assert!(
+            Instant::now() < deadline,
+            "never read out: {:?}",
+            std::fs::read_to_string(&out)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let copy = Tmux::start("locked-copy", home.path(), &format!("resume {id}"));
+    copy.wait_for("[c] continue in a copy");
+    copy.keys(&["c", "Enter"]);
+    copy.wait_for("Design ChatGPT");
+    copy.keys(&["C-c"]);
+    copy.wait_for("Save and quit?");
+    copy.keys(&["y"]);
+    // The copy's id is long: the line wraps anywhere.
+    let screen = copy.wait_for("saved /").replace('\n', "");
+    assert!(screen.contains("continue with `sdcoach resume"), "{screen}");
+    assert_eq!(session_files(home.path()).len(), 2, "the copy is a session of its own");
+}

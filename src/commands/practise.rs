@@ -138,7 +138,12 @@ pub fn resume(args: &ResumeArgs, config: &Config) -> anyhow::Result<ExitCode> {
         copy_of(&store, &record)?
     } else {
         match store.lock(&record.id) {
-            Ok(lock) => (record, lock),
+            // Read again under the lock: a terminal that had it may have saved its last
+            // words after the read above and before it let go.
+            Ok(lock) => match store.load(&record.id) {
+                Ok(fresh) => (fresh, lock),
+                Err(e) => return Err(usage(clean_line(&e.to_string()))),
+            },
             Err(e @ StoreError::Locked { .. }) => match when_locked(&e, &record, &question, &catalog)? {
                 Some(copy) => copy_of(&store, &copy)?,
                 None => return Ok(ExitCode::SUCCESS),
@@ -146,6 +151,16 @@ pub fn resume(args: &ResumeArgs, config: &Config) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(usage(e.to_string())),
         }
     };
+    if record
+        .session
+        .as_ref()
+        .is_none_or(|s| matches!(s.status, Status::Ended(_)))
+    {
+        return Err(usage(format!(
+            "session {} ended in another terminal just now; `sdcoach report {0}` shows it",
+            record.id
+        )));
+    }
     launch(catalog, question, record, lock, &settings, args.plain, config)
 }
 
