@@ -282,3 +282,65 @@ fn demo_home() {
     history::save_all(&dir, &records);
     history::write_corrupt(&dir, &records[0]);
 }
+
+/// Every number in a JSON value, with where it sits.
+fn numbers(value: &serde_json::Value, at: &str, out: &mut Vec<(String, f64)>) {
+    match value {
+        serde_json::Value::Number(n) => out.push((at.to_owned(), n.as_f64().unwrap_or_default())),
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                numbers(v, &format!("{at}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                numbers(v, &format!("{at}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// No float noise: every number in the JSON of `history`, `stats`, `next` and `report`
+/// has at most two decimals; and one session's overall reads the same in `history`,
+/// `report` (terminal, Markdown and JSON) as the scorecard that graded it.
+#[test]
+fn scores_read_the_same_everywhere_and_json_carries_no_float_noise() {
+    let (home, records) = home_with_history();
+    let newest = &records[0].id;
+    let mut jsons = Vec::new();
+    for args in [
+        vec!["history", "--json", "--all"],
+        vec!["stats", "--json"],
+        vec!["next", "--json"],
+        vec!["report", newest.as_str(), "--format", "json"],
+    ] {
+        let text = stdout_of(sdcoach(&home).args(&args));
+        let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let mut found = Vec::new();
+        numbers(&value, args[0], &mut found);
+        for (at, n) in &found {
+            let cents = n * 100.0;
+            assert!(
+                (cents - cents.round()).abs() < 1e-6 || n.abs() > 1e9,
+                "{at} = {n} has more than two decimals"
+            );
+        }
+        jsons.push(value);
+    }
+    let card = records
+        .iter()
+        .find_map(|r| r.scorecards.last().filter(|c| c.is_scored()).map(|c| (r, c)));
+    let (record, card) = card.expect("a scored record");
+    let shown = sdcoach::score::shown(card.overall.as_ref().expect("overall").score);
+    let history = stdout_of(sdcoach(&home).args(["history", "--all"]));
+    let line = history
+        .lines()
+        .zip(history.lines().skip(1))
+        .find(|(_, next)| next.contains(&record.id))
+        .map(|(line, _)| line)
+        .expect("the record's row");
+    assert!(line.contains(&format!("{shown}/{}", card.scale.max)), "{shown}: {line}");
+    let md = stdout_of(sdcoach(&home).args(["report", &record.id]));
+    assert!(md.contains(&format!("**{shown}/{}", card.scale.max)), "{shown}: {md}");
+}

@@ -178,7 +178,7 @@ fn shape(card: &mut Scorecard, all: &[Sentence], request: &GradeRequest<'_>) {
         // the fit statement take it higher.
         let floor = 2.0_f64.max(fit.score);
         let reason = format!("The shape fits: {} is what this question calls for.", name_of(expected));
-        set(fit, (floor * 10.0).round() / 10.0, &reason, rubric);
+        set(fit, crate::score::rounded(floor, 1), &reason, rubric);
     } else if let Some(wrong) = chosen.first() {
         let reason = format!(
             "Capped: you chose {}, but this question calls for {}: {}",

@@ -268,7 +268,7 @@ impl LlmGrader {
                 .copied()
                 .unwrap_or(replies[0]);
             let score = if scores.len() > 1 {
-                (mean * 10.0).round() / 10.0
+                crate::score::rounded(mean, 1)
             } else {
                 mean
             };

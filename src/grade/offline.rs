@@ -509,7 +509,7 @@ fn grade_criterion(
             _ => 0.35 * soft_coverage + 0.25 * depth + 0.1 * figure_credit + 0.1 * reason_credit + 0.2 * rigour,
         }
     };
-    let mut score = (raw * maxf * 10.0).round() / 10.0;
+    let mut score = crate::score::rounded(raw * maxf, 1);
     let numbers_in_scope = real.iter().filter(|s| s.has_number).count();
     let cap = if context.drill {
         None

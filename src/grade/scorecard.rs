@@ -168,12 +168,13 @@ impl Spread {
         let n = scores.len() as f64;
         let mean = scores.iter().sum::<f64>() / n;
         let var = scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / n;
+        // Rounded where computed, like the overall, so a saved card reads back equal.
         Some(Spread {
-            scores: scores.to_vec(),
-            mean,
+            scores: scores.iter().map(|&s| crate::score::rounded(s, 2)).collect(),
+            mean: crate::score::rounded(mean, 2),
             min: scores.iter().copied().fold(f64::INFINITY, f64::min),
             max: scores.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            stddev: var.sqrt(),
+            stddev: crate::score::rounded(var.sqrt(), 2),
         })
     }
 }

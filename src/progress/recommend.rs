@@ -152,9 +152,11 @@ pub fn practice_for(key: &str) -> (Practice, Option<Practice>) {
 pub struct Focus {
     pub key: String,
     pub name: String,
+    #[serde(serialize_with = "crate::score::two_places")]
     pub recent_mean: f64,
     pub recent_count: usize,
     pub max: u8,
+    #[serde(serialize_with = "crate::score::two_places")]
     pub overdue_days: f64,
 }
 
@@ -217,9 +219,9 @@ pub fn recommend(practised: &[Practised<'_>], questions: &[QuestionRef], now: Da
                 overdue_days: card.overdue_days(now),
             };
             reasons.push(format!(
-                "{} averaged {:.1}/{} over your last {} scored attempt{} and is {} (last rated \"{}\").",
+                "{} averaged {}/{} over your last {} scored attempt{} and is {} (last rated \"{}\").",
                 card.name,
-                trend.recent_mean,
+                crate::score::shown_fixed(trend.recent_mean),
                 trend.max,
                 trend.recent_count,
                 if trend.recent_count == 1 { "" } else { "s" },

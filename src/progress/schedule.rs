@@ -42,8 +42,10 @@ pub struct CriterionCard {
     pub due: DateTime<Utc>,
     pub last_review: DateTime<Utc>,
     /// FSRS memory stability in days: how long until recall drops to 90 %.
+    #[serde(serialize_with = "crate::score::two_places")]
     pub stability: f64,
     /// FSRS difficulty, 1 (easy) to 10 (hard).
+    #[serde(serialize_with = "crate::score::two_places")]
     pub difficulty: f64,
     pub reviews: u32,
     /// Reviews rated "again" after the first.

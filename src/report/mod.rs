@@ -47,7 +47,11 @@ pub fn fmt_criterion_score(c: &crate::grade::scorecard::CriterionScore, max: u8)
     let mut s = format!("{}/{max}", fmt_score(c.score));
     if let Some(spread) = &c.spread {
         let all: Vec<String> = spread.scores.iter().map(|v| fmt_score(*v)).collect();
-        s.push_str(&format!(" ± {:.1} [{}]", spread.stddev, all.join(", ")));
+        s.push_str(&format!(
+            " ± {} [{}]",
+            crate::score::shown_fixed(spread.stddev),
+            all.join(", ")
+        ));
     }
     s
 }

@@ -98,8 +98,8 @@ pub fn history_table(rows: &[HistoryRow], total: usize) -> String {
 
 fn change_text(c: &CriterionTrend) -> String {
     match c.change() {
-        Some(d) if d > 0.05 => format!("▲{d:.1}"),
-        Some(d) if d < -0.05 => format!("▼{:.1}", -d),
+        Some(d) if d > 0.05 => format!("▲{}", crate::score::shown_fixed(d)),
+        Some(d) if d < -0.05 => format!("▼{}", crate::score::shown_fixed(-d)),
         Some(_) => "=".into(),
         None => "new".into(),
     }
@@ -140,10 +140,10 @@ fn weakest_lines(s: &mut String, stats: &Stats) {
         if let Some(c) = stats.criteria.iter().find(|c| &c.key == key) {
             let _ = writeln!(
                 s,
-                "  {}. {} — {:.1}/{} over the last {} ({})",
+                "  {}. {} — {}/{} over the last {} ({})",
                 i + 1,
                 c.name,
-                c.recent_mean,
+                crate::score::shown_fixed(c.recent_mean),
                 c.max,
                 c.recent_count,
                 c.key
@@ -207,7 +207,7 @@ pub fn stats_plain(stats: &Stats, last: usize) -> String {
                 s,
                 "  {:<44} {:>7} {:>6} {:>5}  {}",
                 truncate(&c.name, 44),
-                format!("{:.1}/{}", c.recent_mean, c.max),
+                format!("{}/{}", crate::score::shown_fixed(c.recent_mean), c.max),
                 change_text(c),
                 c.count,
                 blocks(&c.series, f64::from(c.max))
@@ -308,7 +308,10 @@ pub fn stats_dashboard(stats: &Stats, last: usize, width: u16, colour: bool) -> 
             Paragraph::new(Line::from(vec![
                 Span::raw(format!("{label:<44}")),
                 Span::styled(
-                    format!("{:>8}", format!("{:.1}/{}", c.recent_mean, c.max)),
+                    format!(
+                        "{:>8}",
+                        format!("{}/{}", crate::score::shown_fixed(c.recent_mean), c.max)
+                    ),
                     Style::default().fg(score_colour(frac)).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(format!("{:>7}{:>6}", change_text(c), c.count)),
