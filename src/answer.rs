@@ -13,6 +13,21 @@ pub struct Transcript {
     /// pushes): context for an LLM grader, never the candidate's evidence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interviewer: Vec<String>,
+    /// The requirement the interviewer changed mid-round, when it was said: both graders
+    /// judge how the text written from its phase on adapts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twist: Option<TwistSaid>,
+}
+
+/// A changed requirement as it was said in a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwistSaid {
+    /// What the interviewer said.
+    pub say: String,
+    /// What a strong adaptation changes (the bank's note for the graders).
+    pub expect: String,
+    /// The phase it was said in: text from this phase on is the adaptation.
+    pub phase: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +55,7 @@ impl Transcript {
         Transcript {
             sections,
             interviewer: Vec::new(),
+            twist: None,
         }
     }
 

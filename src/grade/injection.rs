@@ -175,6 +175,7 @@ pub fn redact(transcript: &Transcript) -> Transcript {
     Transcript {
         sections,
         interviewer: transcript.interviewer.clone(),
+        twist: transcript.twist.clone(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! `Grader` trait: an LLM judge on any OpenAI-compatible server, and a deterministic
 //! offline heuristic that also stands in when the LLM fails.
 
+pub mod adaptation;
 pub mod calibrate;
 pub mod crosscheck;
 pub mod drills;

@@ -208,6 +208,9 @@ impl OfflineGrader {
             super::drills::adjust(&mut card, &all, request);
         }
         super::findings::Findings::of(request.transcript).apply(&mut card, true);
+        if !drill && let Some(adaptation) = super::adaptation::judge(&clean, request.format, &all) {
+            super::adaptation::apply(&mut card, &adaptation, rubric, request.format);
+        }
         card.overall = overall(&card.criteria, &card.mistakes, rubric, request.question.difficulty);
         for w in uncertainty(&card, &all, &context, rubric) {
             card.warnings.push(w);
@@ -637,7 +640,7 @@ fn grade_criterion(
 }
 
 /// A sentence cut at a word boundary; a prefix of a verbatim sentence is still verbatim.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     if text.chars().count() <= MAX_QUOTE_CHARS {
         return text.to_owned();
     }

@@ -260,7 +260,6 @@ impl Reference {
         }
         texts.extend(question.follow_ups.iter().map(|f| f.expect.as_str()));
         texts.extend(question.pitfalls.iter().map(String::as_str));
-        texts.extend(question.twists.iter().map(|t| t.expect.as_str()));
         texts.extend(question.clarifications.iter().map(|c| c.answer.as_str()));
         let mut seen = HashSet::new();
         let mut terms = Vec::new();
@@ -443,6 +442,12 @@ fn terms_of(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The distinct reference terms of `text` (stemmed words, as the reference counts them).
+pub fn distinct_terms(text: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    terms_of(text).into_iter().filter(|t| seen.insert(t.clone())).collect()
 }
 
 fn answer_terms(lower: &str) -> HashSet<String> {

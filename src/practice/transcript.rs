@@ -60,6 +60,16 @@ pub fn transcript_of(session: &Session, catalog: &Catalog) -> Transcript {
             _ => format!("[{}] interviewer answered: {}", e.phase, e.text),
         })
         .collect();
+    transcript.twist = session
+        .log
+        .iter()
+        .find(|e| e.kind == LogKind::Twist)
+        .zip(session.twist.as_ref())
+        .map(|(said, planned)| crate::answer::TwistSaid {
+            say: said.text.clone(),
+            expect: planned.expect.clone(),
+            phase: said.phase.clone(),
+        });
     transcript
 }
 
