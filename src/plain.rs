@@ -172,6 +172,7 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Finished, Option<Score
         interviewer,
         clock,
         lock: _lock,
+        grading: _,
     } = launch;
     let mut saver = Saver::new(store);
     let mut out = std::io::stdout();

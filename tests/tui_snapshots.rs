@@ -500,3 +500,41 @@ fn the_scope_phase_runs_the_calculator_seeded_from_the_facts_given() {
     let wrong = render(&mut app, (120, 40));
     assert!(wrong.contains("unexpected argument '--bogus'"), "{wrong}");
 }
+
+#[test]
+fn the_grading_screen_says_which_criterion_the_llm_is_on_and_that_waiting_stops_the_clock() {
+    let catalog = catalog();
+    let mut app = app(&catalog);
+    let status = sdcoach::grade::status::GradingStatus::default();
+    let report = status.reporter();
+    report(sdcoach::grade::llm::Progress::Planned {
+        requests: 7,
+        note: None,
+    });
+    report(sdcoach::grade::llm::Progress::Started {
+        criterion: Some("scope-estimation".into()),
+    });
+    app.grading_line = status.line();
+    app.screen = Screen::Grading { since: 0 };
+    app.now = 95_000;
+    let screen = render(&mut app, (80, 24));
+    assert!(screen.contains("criterion 1 of 7 (scope-estimation)"), "{screen}");
+    assert!(screen.contains("01:35"), "the wait is shown: {screen}");
+
+    // Waiting on the interviewer: the conversation says the candidate's clock waits too.
+    let mut app = self::app(&catalog);
+    ctrl(&mut app, 'o');
+    app.on_paste("what is the peak QPS?");
+    let effects = app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, sdcoach::session::Effect::Answer { .. }))
+    );
+    app.waiting_for_interviewer = 1;
+    let screen = render(&mut app, (120, 40));
+    assert!(
+        screen.contains("interviewer is thinking… (your clock waits too)"),
+        "{screen}"
+    );
+}

@@ -223,7 +223,9 @@ fn launch(
     plain: bool,
     config: &Config,
 ) -> anyhow::Result<ExitCode> {
-    let grader = grader_from_settings(settings).map_err(|e| usage(e.to_string()))?;
+    let grading = crate::grade::status::GradingStatus::default();
+    let grader =
+        crate::grade::grader_with_progress(settings, Some(grading.reporter())).map_err(|e| usage(e.to_string()))?;
     let llm = match settings.mode {
         GraderMode::Llm => Some(Arc::new(
             LlmClient::new(settings.llm.clone()).map_err(|e| usage(e.to_string()))?,
@@ -245,6 +247,7 @@ fn launch(
         interviewer,
         clock,
         lock,
+        grading,
     };
     let (finished, card) = if interactive {
         let finished = rt.block_on(run_tui(launch));

@@ -14,6 +14,7 @@ pub mod overall;
 pub mod reference;
 pub mod scorecard;
 pub mod sentences;
+pub mod status;
 
 use std::sync::Arc;
 

@@ -21,6 +21,8 @@ pub struct Launch {
     pub clock: Arc<dyn Clock>,
     /// Held while the session runs: no other sdcoach writes it meanwhile.
     pub lock: SessionLock,
+    /// What the grader is doing, for the grading screen.
+    pub grading: crate::grade::status::GradingStatus,
 }
 
 impl Launch {

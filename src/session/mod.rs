@@ -9,8 +9,8 @@ mod update;
 
 pub use plan::{DrillKind, Mode, PhaseTool, Plan, PlannedPhase, tool_for};
 pub use state::{
-    Attempt, EndReason, Field, LogEntry, LogKind, MAX_ANSWER_BYTES, Persona, PhaseState, PlannedTwist, Session,
-    ShapeAnswer, Status,
+    Attempt, EndReason, Field, LogEntry, LogKind, MAX_ANSWER_BYTES, MAX_INTERVIEWER_WAIT_MS, Persona, PhaseState,
+    PlannedTwist, Session, ShapeAnswer, Status,
 };
 pub use update::{Effect, Event};
 

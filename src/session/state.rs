@@ -171,6 +171,10 @@ pub enum Field {
 /// for retried versions) and a keystroke under 10 ms (`benches/tui.rs`).
 pub const MAX_ANSWER_BYTES: usize = 256 << 10;
 
+/// The longest one wait on the interviewer stops the clock: past it, a reply that never
+/// came (or a model far too slow) no longer freezes the interview.
+pub const MAX_INTERVIEWER_WAIT_MS: u64 = 180_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub question_id: String,
@@ -203,6 +207,14 @@ pub struct Session {
     /// so a resumed session restarts its clock on its first event.
     #[serde(skip)]
     pub(crate) running_since: Option<u64>,
+    /// Interviewer replies asked for and not yet come: the clock stands still while the
+    /// candidate waits on the interviewer (a slow local model can take a minute).
+    #[serde(skip)]
+    pub(crate) awaiting: usize,
+    /// When the oldest outstanding wait began; a reply that never comes stops pausing
+    /// the clock after `MAX_INTERVIEWER_WAIT_MS`.
+    #[serde(skip)]
+    pub(crate) awaiting_since: Option<u64>,
     #[serde(skip)]
     pub(crate) unsaved_since: Option<u64>,
     #[serde(skip)]
@@ -245,6 +257,8 @@ impl Session {
             attempts: Vec::new(),
             retrying: None,
             running_since: None,
+            awaiting: 0,
+            awaiting_since: None,
             unsaved_since: None,
             last_edit: None,
             last_save: None,

@@ -44,11 +44,25 @@ fn mock(persona: Persona) -> Session {
 }
 
 /// Ticks every second from `from` to `to`, collecting the effects.
+/// Ticks each second from `from` to `to`, with an interviewer that replies at once.
 fn run(session: &mut Session, from: u64, to: u64) -> Vec<Effect> {
-    (from..=to)
-        .step_by(1000)
-        .flat_map(|t| session.update(Event::Tick, t))
-        .collect()
+    let mut all = Vec::new();
+    for t in (from..=to).step_by(1000) {
+        let effects = session.update(Event::Tick, t);
+        for effect in &effects {
+            if let Effect::PushFollowUp { .. } = effect {
+                session.update(
+                    Event::FollowUpPushed {
+                        text: "Why that choice?".into(),
+                        index: None,
+                    },
+                    t,
+                );
+            }
+        }
+        all.extend(effects);
+    }
+    all
 }
 
 #[test]
@@ -390,4 +404,39 @@ fn the_answer_stops_at_its_cap_on_a_character_boundary_counting_every_field() {
     assert!(s.answer_bytes() <= MAX_ANSWER_BYTES);
     s.update(Event::Edit(Field::Phase(1), "short".into()), 40);
     assert_eq!(s.phases[1].text, "short");
+}
+
+#[test]
+fn the_clock_stands_still_while_the_candidate_waits_on_the_interviewer() {
+    let mut s = mock(Persona::Neutral);
+    run(&mut s, 0, 10_000);
+    let before = s.phases[0].spent_ms;
+    let effects = s.update(Event::Ask("what is the peak QPS?".into()), 10_000);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Answer { .. })));
+    assert!(s.awaiting_interviewer());
+    // A slow model takes 45 s to answer; the candidate's clock does not move meanwhile.
+    run(&mut s, 10_000, 55_000);
+    assert_eq!(s.phases[0].spent_ms, before);
+    s.update(
+        Event::Answered {
+            text: "20k requests/s at peak.".into(),
+            fact: None,
+        },
+        55_000,
+    );
+    assert!(!s.awaiting_interviewer());
+    run(&mut s, 55_000, 65_000);
+    assert_eq!(s.phases[0].spent_ms, before + 10_000);
+}
+
+#[test]
+fn a_reply_that_never_comes_stops_the_clock_for_three_minutes_at_most() {
+    let mut s = mock(Persona::Neutral);
+    run(&mut s, 0, 10_000);
+    let before = s.phases[0].spent_ms;
+    s.update(Event::Ask("what is the peak QPS?".into()), 10_000);
+    for t in (10_000..=10_000 + 600_000).step_by(1000) {
+        s.update(Event::Tick, t);
+    }
+    assert_eq!(s.phases[0].spent_ms, before + 600_000 - MAX_INTERVIEWER_WAIT_MS);
 }

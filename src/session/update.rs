@@ -135,10 +135,12 @@ impl Session {
             }
             Event::RequestFollowUp => effects.push(self.follow_up_effect()),
             Event::Answered { text, fact } => {
+                self.replied(now);
                 self.say_fact(LogKind::Answer, text, fact);
                 self.mark_edited(now);
             }
             Event::FollowUpPushed { text, index } => {
+                self.replied(now);
                 if let Some(i) = index {
                     self.follow_ups_used.push(i);
                 }
@@ -156,7 +158,26 @@ impl Session {
         if self.due_for_save(now) && !effects.contains(&Effect::Save) {
             effects.push(Effect::Save);
         }
+        let asked = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Answer { .. } | Effect::PushFollowUp { .. }))
+            .count();
+        if asked > 0 && self.awaiting == 0 {
+            self.awaiting_since = Some(now);
+        }
+        self.awaiting += asked;
         effects
+    }
+
+    /// One awaited interviewer reply came; a next one still outstanding waits from now.
+    fn replied(&mut self, now: u64) {
+        self.awaiting = self.awaiting.saturating_sub(1);
+        self.awaiting_since = (self.awaiting > 0).then_some(now);
+    }
+
+    /// The candidate is waiting on the interviewer, and the clock stands still.
+    pub fn awaiting_interviewer(&self) -> bool {
+        self.awaiting > 0
     }
 
     /// Moves the running clock's time into the current phase.
@@ -166,7 +187,11 @@ impl Session {
             return;
         }
         if let Some(since) = self.running_since {
-            self.phases[self.current].spent_ms += now.saturating_sub(since);
+            // Time waiting on the interviewer, up to the cap of one wait, does not count.
+            let paused_until = self.awaiting_since.filter(|_| self.awaiting > 0).map_or(since, |from| {
+                (from + super::state::MAX_INTERVIEWER_WAIT_MS).clamp(since, now)
+            });
+            self.phases[self.current].spent_ms += now.saturating_sub(paused_until);
         }
         self.running_since = Some(now);
     }

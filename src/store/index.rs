@@ -183,6 +183,8 @@ impl Slim {
             retrying: None,
             follow_ups_used: Vec::new(),
             running_since: None,
+            awaiting: 0,
+            awaiting_since: None,
             unsaved_since: None,
             last_edit: None,
             last_save: None,

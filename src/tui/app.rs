@@ -70,6 +70,8 @@ pub struct App<'a> {
     pub grader_label: String,
     /// Interviewer replies asked for and not yet arrived (a model may take seconds).
     pub waiting_for_interviewer: usize,
+    /// What the LLM grader is doing, on the grading screen ("criterion 3 of 7 …").
+    pub grading_line: Option<String>,
     /// The time of the current event or frame, on the session's clock.
     pub now: u64,
     pub quit: bool,
@@ -110,6 +112,7 @@ impl<'a> App<'a> {
             save_banner: None,
             grader_label,
             waiting_for_interviewer: 0,
+            grading_line: None,
             now: 0,
             quit: false,
             prompt_view: PromptView::default(),

@@ -29,8 +29,13 @@ pub fn rows(session: &Session, waiting: usize, width: usize) -> Vec<Line<'static
         out.extend(wrap(lead, &entry.text, style, width, 2));
     }
     if waiting > 0 {
+        let clock = if session.awaiting_interviewer() {
+            " (your clock waits too)"
+        } else {
+            ""
+        };
         out.push(Line::from(Span::styled(
-            "interviewer is thinking…",
+            format!("interviewer is thinking…{clock}"),
             Style::default().fg(Color::DarkGray),
         )));
     }

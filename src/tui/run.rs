@@ -119,6 +119,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Finished> {
         interviewer,
         clock,
         lock: _lock,
+        grading: status,
     } = launch;
     let mut saver = Saver::new(store);
     let grader_label = grader.info().label;
@@ -146,6 +147,7 @@ pub async fn run_tui(launch: Launch) -> anyhow::Result<Finished> {
             app.now = clock.now_ms();
             let size = terminal.size()?;
             app.fit_to(size.width, size.height);
+            app.grading_line = status.line();
             terminal.draw(|frame| draw(frame, &app))?;
             #[cfg(unix)]
             let signal = async {

@@ -21,7 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, since: u64) {
             app.grader_label,
             format_ms(waited)
         )),
-        Line::from(""),
+        Line::from(app.grading_line.clone().unwrap_or_default()),
         Line::from(format!(
             "{} · {} words · interview time {}",
             app.question.title,
