@@ -153,3 +153,20 @@ fn the_offline_grader_names_the_roles_the_diagram_lacks() {
     let (lacks, rationale) = hint("## Architecture\nuser → gateway → hybrid retriever → reranker → LLM → user\n");
     assert!(!lacks, "{rationale}");
 }
+
+#[test]
+fn a_drawn_path_that_comes_back_labelled_earns_more_than_one_that_stops_at_the_model() {
+    let catalog = Catalog::shipped().unwrap();
+    let architecture = |flow: &str| {
+        let card = grade(
+            &catalog,
+            "openai-api",
+            &format!("## Architecture\nThe gateway authenticates and meters every call.\n{flow}\n"),
+        );
+        card.criteria.iter().find(|c| c.id == "architecture").unwrap().score
+    };
+    let stops = architecture("client -> gateway -> router -> admission queue -> model pool");
+    let round_trip =
+        architecture("client -[HTTPS]-> gateway -> router -> admission queue -> model pool -[SSE tokens]-> client");
+    assert!(round_trip > stops, "{round_trip} vs {stops}");
+}

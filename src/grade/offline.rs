@@ -509,6 +509,16 @@ fn grade_criterion(
                 0.3 * soft_coverage + 0.15 * depth + 0.15 * figure_credit + 0.2 * arithmetic + 0.2 * rigour
             }
             "communication" => 0.35 * soft_coverage + 0.3 * context.structure.phase_share + 0.2 * depth + 0.15 * rigour,
+            // A drawn request path says what causes say in prose: the stronger of the two
+            // counts, so neither terse notes nor prose lose for their form.
+            "architecture" => {
+                let drawn = context.flow.as_ref().map_or(0.0, path_credit);
+                0.35 * soft_coverage
+                    + 0.25 * depth
+                    + 0.1 * figure_credit
+                    + 0.1 * reason_credit.max(drawn)
+                    + 0.2 * rigour
+            }
             _ => 0.35 * soft_coverage + 0.25 * depth + 0.1 * figure_credit + 0.1 * reason_credit + 0.2 * rigour,
         }
     };
@@ -637,6 +647,23 @@ fn grade_criterion(
         missing: missing_hints,
         spread: None,
     }
+}
+
+/// How much a drawn flow shows of this question's request path (0–1): the request
+/// reaches a model and comes back, the roles the question needs are on it, and its edges
+/// say what travels (labels such as `-[SSE]->`).
+fn path_credit(check: &crate::whiteboard::FlowCheck) -> f64 {
+    if check.edges < 3 {
+        return 0.0;
+    }
+    let roles = check.present.len() as f64 / (check.present.len() + check.missing.len()).max(1) as f64;
+    let round_trip = match (check.reaches_model, check.returns) {
+        (true, true) => 1.0,
+        (true, false) => 0.5,
+        _ => 0.0,
+    };
+    let labelled = (check.labelled_edges as f64 / 2.0).min(1.0);
+    0.4 * round_trip + 0.4 * roles + 0.2 * labelled
 }
 
 /// A sentence cut at a word boundary; a prefix of a verbatim sentence is still verbatim.
