@@ -322,7 +322,9 @@ async fn one_deadline_covers_every_request_of_a_grading() {
         .await;
     let mut s = settings(&server.uri(), Some(128_000));
     s.concurrency = 1;
+    // A deadline the user set (grader.deadline_secs) is kept as it is.
     s.deadline = std::time::Duration::from_secs(1);
+    s.scale_deadline = false;
     let client = Arc::new(LlmClient::new(s).expect("client"));
     let grader = LlmGrader::new(client, 1, true).with_plan(PlanMode::PerCriterion);
     let question = catalog.question(QUESTION).expect("question");

@@ -248,9 +248,20 @@ fn files_under(root: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
     out
 }
 
-fn review_against(root: &std::path::Path, server: &wiremock::MockServer, format: &str) -> std::process::Output {
+/// `review -vv` of the good answer against `server` with no retries, and `config`'s
+/// extra grader lines, in `format`.
+fn review_against(
+    root: &std::path::Path,
+    server: &wiremock::MockServer,
+    format: &str,
+    config: &str,
+) -> std::process::Output {
     std::fs::create_dir_all(root.join("config/sdcoach")).expect("config dir");
-    std::fs::write(root.join("config/sdcoach/config.yaml"), "grader:\n  max_retries: 0\n").expect("config");
+    std::fs::write(
+        root.join("config/sdcoach/config.yaml"),
+        format!("grader:\n  max_retries: 0\n{config}"),
+    )
+    .expect("config");
     sdcoach_xdg(root)
         .args([
             "-vv",
@@ -298,7 +309,7 @@ fn a_key_the_server_echoes_reaches_no_output_record_index_or_log() {
         let (_runtime, server) = fake_server(response);
         for format in ["terminal", "json"] {
             let root = tempfile::tempdir().expect("tempdir");
-            let out = review_against(root.path(), &server, format);
+            let out = review_against(root.path(), &server, format, "");
             assert_eq!(out.status.code(), Some(0), "{case}: fell back to the offline grader");
             let stdout = String::from_utf8_lossy(&out.stdout);
             let stderr = String::from_utf8_lossy(&out.stderr);
@@ -390,28 +401,7 @@ fn escapes_from_a_grading_reply_or_an_error_body_reach_no_output_or_record() {
         let (_runtime, server) = fake_server(response);
         for format in ["terminal", "json", "md"] {
             let root = tempfile::tempdir().expect("tempdir");
-            std::fs::create_dir_all(root.path().join("config/sdcoach")).expect("config dir");
-            std::fs::write(
-                root.path().join("config/sdcoach/config.yaml"),
-                "grader:\n  max_retries: 0\n  context_tokens: 128000\n",
-            )
-            .expect("config");
-            let out = sdcoach_xdg(root.path())
-                .args([
-                    "review",
-                    &answer("2-good.md"),
-                    "-q",
-                    QUESTION,
-                    "--grader",
-                    "llm",
-                    "--base-url",
-                    &format!("{}/v1", server.uri()),
-                    "--format",
-                    format,
-                ])
-                .env("OPENAI_API_KEY", PRIVATE_KEY)
-                .output()
-                .expect("ran");
+            let out = review_against(root.path(), &server, format, "  context_tokens: 128000\n");
             assert_eq!(out.status.code(), Some(0), "{case} ({format})");
             let stdout = String::from_utf8_lossy(&out.stdout);
             if graded {

@@ -207,8 +207,8 @@ pub struct Session {
     /// so a resumed session restarts its clock on its first event.
     #[serde(skip)]
     pub(crate) running_since: Option<u64>,
-    /// Interviewer replies asked for and not yet come: the clock stands still while the
-    /// candidate waits on the interviewer (a slow local model can take a minute).
+    /// The candidate's questions the interviewer has not answered yet: the clock stands
+    /// still while they wait (a slow local model can take a minute).
     #[serde(skip)]
     pub(crate) awaiting: usize,
     /// When the oldest outstanding wait began; a reply that never comes stops pausing

@@ -44,25 +44,11 @@ fn mock(persona: Persona) -> Session {
 }
 
 /// Ticks every second from `from` to `to`, collecting the effects.
-/// Ticks each second from `from` to `to`, with an interviewer that replies at once.
 fn run(session: &mut Session, from: u64, to: u64) -> Vec<Effect> {
-    let mut all = Vec::new();
-    for t in (from..=to).step_by(1000) {
-        let effects = session.update(Event::Tick, t);
-        for effect in &effects {
-            if let Effect::PushFollowUp { .. } = effect {
-                session.update(
-                    Event::FollowUpPushed {
-                        text: "Why that choice?".into(),
-                        index: None,
-                    },
-                    t,
-                );
-            }
-        }
-        all.extend(effects);
-    }
-    all
+    (from..=to)
+        .step_by(1000)
+        .flat_map(|t| session.update(Event::Tick, t))
+        .collect()
 }
 
 #[test]

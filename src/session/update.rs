@@ -131,6 +131,11 @@ impl Session {
                 if !question.is_empty() {
                     self.say(LogKind::Question, question.clone());
                     effects.push(Effect::Answer { question });
+                    // The candidate waits for the answer; the clock with them.
+                    if self.awaiting == 0 {
+                        self.awaiting_since = Some(now);
+                    }
+                    self.awaiting += 1;
                 }
             }
             Event::RequestFollowUp => effects.push(self.follow_up_effect()),
@@ -140,7 +145,6 @@ impl Session {
                 self.mark_edited(now);
             }
             Event::FollowUpPushed { text, index } => {
-                self.replied(now);
                 if let Some(i) = index {
                     self.follow_ups_used.push(i);
                 }
@@ -158,18 +162,12 @@ impl Session {
         if self.due_for_save(now) && !effects.contains(&Effect::Save) {
             effects.push(Effect::Save);
         }
-        let asked = effects
-            .iter()
-            .filter(|e| matches!(e, Effect::Answer { .. } | Effect::PushFollowUp { .. }))
-            .count();
-        if asked > 0 && self.awaiting == 0 {
-            self.awaiting_since = Some(now);
-        }
-        self.awaiting += asked;
         effects
     }
 
-    /// One awaited interviewer reply came; a next one still outstanding waits from now.
+    /// The answer to one of the candidate's questions came; a next one still outstanding
+    /// waits from now. (A follow-up push the interviewer makes is not waited for: the
+    /// candidate writes on meanwhile.)
     fn replied(&mut self, now: u64) {
         self.awaiting = self.awaiting.saturating_sub(1);
         self.awaiting_since = (self.awaiting > 0).then_some(now);
