@@ -172,7 +172,7 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Finished, Option<Score
         interviewer,
         clock,
         lock: _lock,
-        grading: _,
+        grading: status,
     } = launch;
     let mut saver = Saver::new(store);
     let mut out = std::io::stdout();
@@ -275,14 +275,31 @@ pub async fn run_plain(launch: Launch) -> anyhow::Result<(Finished, Option<Score
                 say(&mut out, &format!("clock: {}", entry.text));
             }
             eprintln!("grading with {}…", grader.info().label);
-            let graded = grade_session(
+            let grading = grade_session(
                 catalog.clone(),
                 question.clone(),
                 session.clone(),
                 grader.clone(),
                 record.id.clone(),
-            )
-            .await;
+            );
+            tokio::pin!(grading);
+            // An LLM grading split per criterion takes minutes on a local model: say
+            // which criterion it is on whenever that changes.
+            let mut shown = None;
+            let graded = loop {
+                tokio::select! {
+                    card = &mut grading => break card,
+                    () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {
+                        let line = status.line();
+                        if line != shown {
+                            if let Some(line) = &line {
+                                eprintln!("  {line}");
+                            }
+                            shown = line;
+                        }
+                    }
+                }
+            };
             record.scorecards.push(graded.clone());
             save(&mut saver, &mut record, &mut session, clock.now_ms());
             card = Some(graded);
