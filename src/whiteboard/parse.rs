@@ -159,6 +159,11 @@ fn parse_line(raw: &str, line_no: usize, flow: &mut Flow) -> Option<(usize, usiz
             }
         }
     }
+    // `≥ 40 tok/s → 25 ms/token → cap the decode batch` is a chain of reasoning in
+    // notes, not a data flow: a figure is never a component.
+    if cleaned.iter().any(|n| is_quantity(n)) {
+        return None;
+    }
     let ids: Vec<usize> = cleaned.iter().map(|n| flow.component(n)).collect();
     for (pair, label) in ids.windows(2).zip(labels) {
         flow.connect(pair[0], pair[1], label, line_no);
@@ -186,6 +191,12 @@ fn is_estimate(line: &str) -> bool {
         let s = segment.trim().trim_start_matches(['~', '$', '(']);
         s.starts_with(|c: char| c.is_ascii_digit())
     })
+}
+
+/// `25 ms/token`, `~3k`, `≥ 40 tok/s`, `$5.3k/hour`: a figure, not a component's name.
+fn is_quantity(name: &str) -> bool {
+    name.trim_start_matches(|c: char| c.is_whitespace() || "~≈≥≤<>$+-±".contains(c))
+        .starts_with(|c: char| c.is_ascii_digit())
 }
 
 fn head_name(segment: &str) -> Result<String, &'static str> {
@@ -264,6 +275,16 @@ fn finish(name: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chain_of_reasoning_through_figures_is_not_a_flow() {
+        let flow = parse(
+            "- Latency: ≥ 40 tok/s → 25 ms/token → cap the decode batch\n- chunked prefill -> 4k prompt doesn't stall decode\n- SDK -> edge -> router -> replica pool\n",
+        );
+        let names: Vec<&str> = flow.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["SDK", "edge", "router", "replica pool"], "{names:?}");
+        assert!(flow.unparsed.is_empty(), "reasoning is not a mistake in the diagram");
+    }
 
     #[test]
     fn numbered_steps_are_one_request_path_even_without_arrows() {
