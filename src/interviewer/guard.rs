@@ -52,7 +52,39 @@ pub fn figures(text: &str) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// Checks a model reply against the text it was given.
+/// What a figure counts, from the word after it: "250 tokens" → "token", "20k requests/s"
+/// → "request", "400 ms" → "ms"; `None` when no counted word follows.
+fn unit_after(text: &str, end: usize) -> Option<String> {
+    let rest = text[end..].trim_start_matches([' ', '-', '~']);
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    let word = match word.as_str() {
+        "" => return None,
+        "req" | "reqs" | "rps" | "qps" | "queries" | "query" => "request".to_owned(),
+        "tok" | "toks" => "token".to_owned(),
+        "msg" | "msgs" => "message".to_owned(),
+        "sec" | "secs" | "second" | "seconds" => "s".to_owned(),
+        w => w.strip_suffix('s').filter(|s| s.len() > 2).unwrap_or(w).to_owned(),
+    };
+    Some(word)
+}
+
+/// Each figure with the unit it counts (see `unit_after`).
+fn figures_with_units(text: &str) -> Vec<(String, f64, Option<String>)> {
+    let values = figures(text);
+    NUMBER
+        .find_iter(text)
+        .zip(values)
+        .map(|(m, (shown, value))| (shown, value, unit_after(text, m.end())))
+        .collect()
+}
+
+/// Checks a model reply against the text it was given. A figure must be given with the
+/// same value, and, where both say what it counts, of the same thing: "250 requests per
+/// second" is not the facts' "250 tokens".
 pub fn check(reply: &str, given: &[&str]) -> Result<(), Rejection> {
     if reply.trim().is_empty() {
         return Err(Rejection::Empty);
@@ -60,11 +92,16 @@ pub fn check(reply: &str, given: &[&str]) -> Result<(), Rejection> {
     if let Some(m) = THIRD_PERSON.find(reply) {
         return Err(Rejection::Voice(m.as_str().to_owned()));
     }
-    let allowed: Vec<f64> = given.iter().flat_map(|t| figures(t)).map(|(_, v)| v).collect();
-    for (shown, value) in figures(reply) {
-        let known = allowed
-            .iter()
-            .any(|a| (a - value).abs() <= f64::EPSILON * a.abs().max(1.0) * 4.0);
+    let allowed: Vec<(f64, Option<String>)> = given
+        .iter()
+        .flat_map(|t| figures_with_units(t))
+        .map(|(_, v, u)| (v, u))
+        .collect();
+    for (shown, value, unit) in figures_with_units(reply) {
+        let known = allowed.iter().any(|(a, given_unit)| {
+            let same_value = (a - value).abs() <= f64::EPSILON * a.abs().max(1.0) * 4.0;
+            same_value && (unit.is_none() || given_unit.is_none() || unit == *given_unit)
+        });
         if !known {
             return Err(Rejection::Figure(shown));
         }
@@ -126,6 +163,28 @@ messages/day. Peak is 2.5x the average, about 23k messages/s.";
             Err(Rejection::Figure(_))
         ));
         assert!(matches!(check("Assume 64 GPUs.", &[FACT]), Err(Rejection::Figure(_))));
+    }
+
+    #[test]
+    fn a_figure_of_the_facts_counting_something_else_is_caught() {
+        let fact = "20k requests/s at peak. The average chat prompt is 1,500 tokens and the average \
+                    completion is 250 tokens; p50 TTFT under 400 ms.";
+        assert_eq!(
+            check(
+                "We plan for 20k requests/s at peak; prompts average 1,500 tokens.",
+                &[fact]
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check("Peak is about 250 requests per second.", &[fact]),
+            Err(Rejection::Figure("250".into()))
+        );
+        assert_eq!(
+            check("Prompts run from about 400 tokens.", &[fact]),
+            Err(Rejection::Figure("400".into()))
+        );
+        assert_eq!(check("Plan for 20,000 req/s.", &[fact]), Ok(()), "req is a request");
     }
 
     #[test]
