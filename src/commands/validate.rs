@@ -19,8 +19,11 @@ use crate::text::{clean, first_unsafe, is_unsafe};
 /// same by number (`\x1b`, `\u202E`, `\U0000001B`).
 const ESCAPES: &str = r#"\\(e|0|a|b|v|f|N|L|P|x[01][0-9a-fA-F]|x7[fF]|x[89][0-9a-fA-F]|u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|u20(0[eEfF]|2[89a-eA-E]|6[6-9])|U0000(00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|20(0[eEfF]|2[89a-eA-E]|6[6-9])))"#;
 
+static ESCAPE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(ESCAPES).expect("valid regex"));
+
 fn control_characters(file: &SourceFile) -> Option<Diagnostic> {
-    let escape = regex::Regex::new(ESCAPES).ok()?;
+    let escape = &*ESCAPE;
     let raw = first_unsafe(&file.text)
         .map(|(line, column, c)| (line, column, format!("a control character (U+{:04X})", u32::from(c))));
     let escaped = file.text.lines().enumerate().find_map(|(i, line)| {

@@ -18,7 +18,6 @@ struct State {
     done: usize,
     current: Option<String>,
     last: Option<Duration>,
-    split_because: Option<String>,
 }
 
 impl GradingStatus {
@@ -28,10 +27,9 @@ impl GradingStatus {
         Arc::new(move |event| {
             let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
             match event {
-                Progress::Planned { requests, note } => {
+                Progress::Planned { requests, .. } => {
                     *s = State {
                         requests,
-                        split_because: note,
                         ..State::default()
                     };
                 }
@@ -66,15 +64,6 @@ impl GradingStatus {
         }
         Some(line)
     }
-
-    /// Why the grading was split per criterion, when it was.
-    pub fn note(&self) -> Option<String> {
-        self.state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .split_because
-            .clone()
-    }
 }
 
 #[cfg(test)]
@@ -107,6 +96,5 @@ mod tests {
             status.line().unwrap(),
             "criterion 2 of 7 (scope-estimation) · 1 done, the last in 48 s"
         );
-        assert!(status.note().unwrap().contains("8,192"));
     }
 }

@@ -35,20 +35,11 @@ pub enum Rejection {
 }
 
 /// The numeric values in a text: "23k" → 23000, "1,500" → 1500, "2.5x" → 2.5.
-pub fn figures(text: &str) -> Vec<(String, f64)> {
-    NUMBER
-        .captures_iter(text)
-        .filter_map(|c| {
-            let digits: String = c[1].chars().filter(|ch| ch.is_ascii_digit() || *ch == '.').collect();
-            let value: f64 = digits.parse().ok()?;
-            let scale = match c.get(2).map(|m| m.as_str().to_lowercase()) {
-                Some(s) if s == "k" || s == "thousand" => 1e3,
-                Some(s) if s == "m" || s == "million" => 1e6,
-                Some(s) if s == "b" || s == "bn" || s == "billion" => 1e9,
-                _ => 1.0,
-            };
-            Some((c[0].trim().to_owned(), value * scale))
-        })
+#[cfg(test)]
+fn figures(text: &str) -> Vec<(String, f64)> {
+    figures_with_units(text)
+        .into_iter()
+        .map(|(shown, value, _)| (shown, value))
         .collect()
 }
 
@@ -74,11 +65,24 @@ fn unit_after(text: &str, end: usize) -> Option<String> {
 
 /// Each figure with the unit it counts (see `unit_after`).
 fn figures_with_units(text: &str) -> Vec<(String, f64, Option<String>)> {
-    let values = figures(text);
     NUMBER
-        .find_iter(text)
-        .zip(values)
-        .map(|(m, (shown, value))| (shown, value, unit_after(text, m.end())))
+        .captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let digits: String = c[1].chars().filter(|ch| ch.is_ascii_digit() || *ch == '.').collect();
+            let value: f64 = digits.parse().ok()?;
+            let scale = match c.get(2).map(|m| m.as_str().to_lowercase()) {
+                Some(s) if s == "k" || s == "thousand" => 1e3,
+                Some(s) if s == "m" || s == "million" => 1e6,
+                Some(s) if s == "b" || s == "bn" || s == "billion" => 1e9,
+                _ => 1.0,
+            };
+            Some((
+                whole.as_str().trim().to_owned(),
+                value * scale,
+                unit_after(text, whole.end()),
+            ))
+        })
         .collect()
 }
 
