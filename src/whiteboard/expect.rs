@@ -38,6 +38,21 @@ const ENTRY: Role = Role {
         "gateway", "edge", "api", "frontend", "load", "balancer", "lb", "ingress", "proxy", "router",
     ],
 };
+/// A step named as the way back: `replica → stream back`, `→ SSE back via gateway`.
+const RETURN: Role = Role {
+    name: "the way back to the client",
+    words: &[
+        "back",
+        "stream",
+        "streams",
+        "streaming",
+        "sse",
+        "response",
+        "responses",
+        "reply",
+        "replies",
+    ],
+};
 const MODEL: Role = Role {
     name: "model serving",
     words: &[
@@ -209,10 +224,11 @@ pub fn check(flow: &Flow, question: &Question) -> FlowCheck {
     let reaches_model = starts
         .iter()
         .any(|&s| models.iter().any(|&m| m != s && flow.reaches(s, m)));
-    let clients = flow.find(CLIENT.words);
+    // Back to a client, or to a step the answer names as the way back.
+    let ends = [flow.find(CLIENT.words), flow.find(RETURN.words)].concat();
     let returns = models
         .iter()
-        .any(|&m| clients.iter().any(|&c| c != m && flow.reaches(m, c)));
+        .any(|&m| ends.iter().any(|&c| c != m && flow.reaches(m, c)));
     FlowCheck {
         components: flow.components.len(),
         edges: flow.edges.len(),
@@ -271,6 +287,18 @@ mod tests {
         assert!(c.missing.is_empty(), "{c:?}");
         assert_eq!(c.labelled_edges, 3);
         assert!(c.summary().contains("comes back"), "{}", c.summary());
+    }
+
+    #[test]
+    fn a_step_named_as_the_way_back_is_the_return() {
+        let q = question("openai-api");
+        let back = check(
+            &parse("SDK → gateway → router → inference replica → stream back → usage event"),
+            &q,
+        );
+        assert!(back.returns, "{}", back.summary());
+        let one_way = check(&parse("SDK → gateway → router → inference replica → usage event"), &q);
+        assert!(!one_way.returns, "{}", one_way.summary());
     }
 
     #[test]
