@@ -69,6 +69,7 @@ impl Transcript {
     /// parenthesis such as "(7 min)" are ignored) maps its text to that phase; other
     /// headings keep their text unmapped. `##` inside fenced code blocks is not a heading.
     pub fn from_markdown(text: &str, format: &Format) -> Transcript {
+        let text = without_front_matter(text);
         let mut sections = Vec::new();
         let mut current = Section::new(None, "", "");
         let mut in_fence = false;
@@ -189,10 +190,35 @@ fn normalise(s: &str) -> String {
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `text` after a leading YAML front matter block (`---` … `---`, as note apps and the
+/// calibration ladders write), which is metadata, not part of the answer.
+fn without_front_matter(text: &str) -> &str {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return text;
+    };
+    match rest.find("\n---\n").or_else(|| rest.find("\n---\r\n")) {
+        Some(end) => rest[end + 1..].split_once('\n').map_or("", |(_, after)| after),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rubric::{FormatKind, Phase};
+
+    #[test]
+    fn front_matter_is_not_part_of_the_answer() {
+        let t = Transcript::from_markdown(
+            "---\nquestion: openai-api\nlevel: mid\n---\n## Scope & estimate\n20k QPS at peak.\n",
+            &format(),
+        );
+        assert!(!t.full_text().contains("level: mid"), "{}", t.full_text());
+        assert!(t.full_text().contains("20k QPS at peak."));
+        // A rule in the middle of an answer is not front matter.
+        let t = Transcript::from_markdown("Intro\n---\nmore\n---\nend", &format());
+        assert!(t.full_text().contains("more"));
+    }
 
     fn format() -> Format {
         let phase = |id: &str, name: &str, aliases: &[&str]| Phase {
