@@ -285,7 +285,9 @@ fn a_whole_mock_at_80x24_keeps_the_question_and_the_facts_in_sight() {
     tmux.type_text("the product is the serving layer itself");
     tmux.keys(&["Tab"]);
     tmux.type_text("SDK -> gateway -> router -> model pool");
-    let screen = tmux.wait_for("model pool");
+    // The notes field narrows once the diagram pane opens beside it, so the typed line may
+    // wrap; the pane's count is what says all four components arrived.
+    let screen = tmux.wait_for("diagram · 4 boxes · 3 arrows");
     assert_question_and_fact_in_view(&screen, "architecture");
 
     tmux.keys(&["C-n"]);
