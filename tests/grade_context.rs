@@ -31,8 +31,18 @@ fn settings(uri: &str, context_tokens: Option<u32>) -> LlmSettings {
 }
 
 async fn grade(catalog: &Catalog, settings: LlmSettings, plan: PlanMode, text: &str) -> Scorecard {
+    grade_falling_back(catalog, settings, plan, text, false).await
+}
+
+async fn grade_falling_back(
+    catalog: &Catalog,
+    settings: LlmSettings,
+    plan: PlanMode,
+    text: &str,
+    fallback: bool,
+) -> Scorecard {
     let client = Arc::new(LlmClient::new(settings).expect("client"));
-    let grader = LlmGrader::new(client, 1, false).with_plan(plan);
+    let grader = LlmGrader::new(client, 1, fallback).with_plan(plan);
     let question = catalog.question(QUESTION).expect("question");
     let t = transcript(catalog, text);
     let request = GradeRequest::from_catalog(catalog, question, &t, "answer.md").expect("request");
@@ -338,22 +348,36 @@ async fn one_deadline_covers_every_request_of_a_grading() {
         fake.graded.load(Ordering::Relaxed) < total,
         "requests after the deadline were not started"
     );
+    // What the model graded in time is kept; only the criteria it did not reach are
+    // scored offline, each saying why.
+    assert!(!card.grader.fallback, "{:#?}", card.grader);
+    assert_eq!(card.criteria.len(), total, "every criterion is on the card");
+    let by_model = card.criteria.iter().filter(|c| c.stand_in.is_none()).count();
     assert!(
-        card.grader.fallback,
-        "fell back to the offline grader: {:#?}",
-        card.grader
+        by_model >= 1 && by_model < total,
+        "{by_model} of {total} graded by the model"
     );
-    let why = &card
-        .warnings
-        .iter()
-        .find(|w| w.kind == WarningKind::FellBack)
-        .expect("the fallback says why")
-        .message;
+    for c in card.criteria.iter().filter(|c| c.stand_in.is_some()) {
+        let why = c.stand_in_note().unwrap();
+        assert!(
+            why.contains("the 1 s deadline for grading this answer passed with")
+                && why.contains(&format!("of {total} criteria graded"))
+                && why.contains("grader.deadline_secs"),
+            "{why}"
+        );
+    }
     assert!(
-        why.contains("the 1 s deadline for grading this answer passed with")
-            && why.contains(&format!("of {total} criteria graded"))
-            && why.contains("grader.deadline_secs"),
-        "{why}"
+        card.grader.label.contains(&format!(
+            "{} of {total} criteria by the offline heuristic",
+            total - by_model
+        )),
+        "{}",
+        card.grader.label
+    );
+    assert!(
+        card.warnings.iter().any(|w| w.kind == WarningKind::CriteriaFellBack),
+        "{:#?}",
+        card.warnings
     );
 }
 
@@ -392,4 +416,85 @@ async fn a_slow_gateway_timeout_is_not_retried_by_every_criterion() {
         .filter(|r| r.url.path().ends_with("/chat/completions"))
         .count();
     assert_eq!(sent, 2, "the first criterion tried twice; the others were not sent");
+}
+
+/// A model that always grades `deep-dives` off the scale, however the grading is split.
+async fn misgraded_deep_dives(plan: PlanMode, fallback: bool) -> (Scorecard, usize) {
+    let catalog = catalog();
+    let (server, fake) = ContextServer::new(128_000, Wording::OpenAi)
+        .misgrading("deep-dives")
+        .start(false)
+        .await;
+    let card = grade_falling_back(
+        &catalog,
+        settings(&server.uri(), Some(128_000)),
+        plan,
+        &answer_text(LONG),
+        fallback,
+    )
+    .await;
+    (card, fake.graded.load(Ordering::Relaxed))
+}
+
+fn assert_only_deep_dives_offline(card: &Scorecard) {
+    assert_eq!(card.status, Status::Scored, "{card:#?}");
+    assert_eq!(card.grader.kind, GraderKind::Llm);
+    assert!(!card.grader.fallback, "{:#?}", card.warnings);
+    let total = card.criteria.len();
+    for c in &card.criteria {
+        if c.id == "deep-dives" {
+            let note = c.stand_in_note().expect("deep-dives is marked as scored offline");
+            assert!(
+                note.contains("invalid, and again after a repair request") && note.contains("out of range"),
+                "{note}"
+            );
+        } else {
+            assert_eq!(c.stand_in, None, "{} is the model's", c.id);
+            assert_eq!(c.score, f64::from(score_for(&c.id)), "{} kept the model's score", c.id);
+        }
+    }
+    assert!(
+        card.grader
+            .label
+            .ends_with(&format!("1 of {total} criteria by the offline heuristic")),
+        "{}",
+        card.grader.label
+    );
+    let warning = card
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::CriteriaFellBack)
+        .expect("the card says which criteria the offline heuristic scored");
+    assert!(
+        warning.message.contains("scored deep-dives because"),
+        "{}",
+        warning.message
+    );
+    assert!(card.overall.is_some(), "the overall is computed over all criteria");
+}
+
+#[tokio::test]
+async fn a_criterion_the_model_grades_badly_per_criterion_costs_only_that_criterion() {
+    let (card, requests) = misgraded_deep_dives(PlanMode::PerCriterion, true).await;
+    assert_only_deep_dives_offline(&card);
+    assert_eq!(requests, card.criteria.len() + 1, "one request each, and one repair");
+}
+
+#[tokio::test]
+async fn a_criterion_the_model_grades_badly_in_one_request_costs_only_that_criterion() {
+    let (card, requests) = misgraded_deep_dives(PlanMode::Whole, true).await;
+    assert_only_deep_dives_offline(&card);
+    assert_eq!(requests, 2, "the grading and its repair");
+}
+
+#[tokio::test]
+async fn without_fallback_a_criterion_the_model_cannot_grade_leaves_the_card_unscored() {
+    let (card, _) = misgraded_deep_dives(PlanMode::PerCriterion, false).await;
+    let Status::Unscored { reason } = &card.status else {
+        panic!("{card:#?}");
+    };
+    assert!(
+        reason.contains("criterion `deep-dives`") && reason.contains("out of range"),
+        "{reason}"
+    );
 }

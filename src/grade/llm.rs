@@ -252,8 +252,32 @@ impl LlmGrader {
                 format!("{dropped} of {quotes_total} evidence quotes were not in the answer and were dropped{example}"),
             ));
         }
+        // A criterion no sample graded is scored by the offline grader, and says so.
+        let mut stand_ins: Vec<(String, String)> = Vec::new();
+        let mut offline_card: Option<Scorecard> = None;
         for (index, criterion) in rubric.criteria.iter().enumerate() {
-            let replies: Vec<&validate::ReplyCriterion> = successes.iter().map(|s| &s.criteria[index]).collect();
+            let replies: Vec<&validate::ReplyCriterion> =
+                successes.iter().filter_map(|s| s.criteria[index].as_ref()).collect();
+            if replies.is_empty() {
+                let reason = successes
+                    .iter()
+                    .flat_map(|s| &s.gaps)
+                    .find(|g| g.id == criterion.id)
+                    .map_or_else(|| "the model did not grade it".to_owned(), |g| g.reason.clone());
+                if !self.fallback {
+                    let reason = format!("criterion `{}`: {reason}", criterion.id);
+                    return self.failed(request, card, reason, usage, warnings);
+                }
+                let offline = offline_card.get_or_insert_with(|| OfflineGrader.grade_now(request));
+                let Some(mut stand_in) = offline.criteria.iter().find(|c| c.id == criterion.id).cloned() else {
+                    let reason = format!("criterion `{}`: {reason}", criterion.id);
+                    return self.failed(request, card, reason, usage, warnings);
+                };
+                stand_in.stand_in = Some(reason.clone());
+                card.criteria.push(stand_in);
+                stand_ins.push((criterion.id.clone(), reason));
+                continue;
+            }
             let scores: Vec<f64> = replies.iter().map(|r| f64::from(r.score)).collect();
             let spread = Spread::of(&scores).filter(|_| scores.len() > 1);
             let mean = scores.iter().sum::<f64>() / scores.len() as f64;
@@ -283,13 +307,35 @@ impl LlmGrader {
                 improvement: speaker.improvement.clone(),
                 missing: Vec::new(),
                 spread,
+                stand_in: None,
             });
+        }
+        if !stand_ins.is_empty() {
+            let (first_id, first_reason) = &stand_ins[0];
+            let ids: Vec<&str> = stand_ins.iter().map(|(id, _)| id.as_str()).collect();
+            card.grader.label = format!(
+                "{} · {} of {} criteria by the offline heuristic",
+                card.grader.label,
+                stand_ins.len(),
+                rubric.criteria.len()
+            );
+            warnings.insert(
+                0,
+                Warning::new(
+                    WarningKind::CriteriaFellBack,
+                    format!(
+                        "the offline heuristic scored {} because the model's grading of them failed (`{first_id}`: {})",
+                        ids.join(", "),
+                        crate::text::truncate(first_reason, 160)
+                    ),
+                ),
+            );
         }
         let lowest = f64::from(card.scale.min);
         let unsupported: Vec<String> = card
             .criteria
             .iter()
-            .filter(|c| c.evidence.is_empty() && c.score > lowest)
+            .filter(|c| c.stand_in.is_none() && c.evidence.is_empty() && c.score > lowest)
             .map(|c| format!("{} ({})", c.id, crate::report::fmt_score(c.score)))
             .collect();
         if !unsupported.is_empty() {
@@ -435,8 +481,16 @@ impl LlmGrader {
             }
             if parts.iter().any(|p| p.out_of_time) {
                 let graded = parts.iter().filter(|p| p.outcome.is_ok()).count();
-                attempt.outcome = Err(out_of_time(deadline, graded, total, planned.per_criterion()));
-                attempt.server_stuck = true;
+                let reason = out_of_time(deadline, graded, total, planned.per_criterion());
+                if graded == 0 {
+                    attempt.outcome = Err(reason);
+                    return attempt;
+                }
+                // The criteria graded in time are kept; the rest say why they are not.
+                for part in parts.iter_mut().filter(|p| p.outcome.is_err()) {
+                    part.outcome = Err(reason.clone());
+                }
+                attempt.outcome = merge(&planned, parts);
                 return attempt;
             }
             let learnt = self.client.context_window().await.tokens < window.tokens;
@@ -585,19 +639,32 @@ impl LlmGrader {
                     attempt.outcome = Ok(valid);
                 }
                 Err(again) => {
-                    attempt.outcome = Err(format!(
-                        "the model's reply was invalid, and again after a repair request: {}",
-                        again.join("; ")
-                    ))
+                    // What either reply graded soundly is kept (the repaired one on a tie).
+                    let kept = [&reply.text, &second.text]
+                        .into_iter()
+                        .filter_map(|text| validate::salvage(text, rubric, answer))
+                        .max_by_key(ValidReply::graded);
+                    attempt.outcome = kept.map(invalid_twice).ok_or_else(|| {
+                        format!(
+                            "the model's reply was invalid, and again after a repair request: {}",
+                            again.join("; ")
+                        )
+                    });
                 }
             },
             Err(error) => {
-                attempt.context_failure = error.is_context();
-                attempt.out_of_time = matches!(error, LlmError::DeadlinePassed { .. });
-                attempt.outcome = Err(format!(
+                let reason = format!(
                     "invalid reply ({}), then the repair request failed: {error}",
                     errors.join("; ")
-                ))
+                );
+                match validate::salvage(&reply.text, rubric, answer) {
+                    Some(partial) => attempt.outcome = Ok(invalid_twice(partial)),
+                    None => {
+                        attempt.context_failure = error.is_context();
+                        attempt.out_of_time = matches!(error, LlmError::DeadlinePassed { .. });
+                        attempt.outcome = Err(reason);
+                    }
+                }
             }
         }
         attempt
@@ -631,36 +698,55 @@ impl LlmGrader {
 }
 
 /// One reply for the whole rubric from a plan's parts, in rubric order. A part that
-/// failed fails the grading, naming its criterion.
+/// failed leaves its criteria as gaps, with its reason; the grading fails only when no
+/// criterion was graded.
 fn merge(planned: &plan::Plan, parts: Vec<Attempt>) -> Result<ValidReply, String> {
     let mut merged = ValidReply {
         criteria: Vec::new(),
+        gaps: Vec::new(),
         quotes_total: 0,
         dropped: Vec::new(),
     };
-    if let Some(stuck) = parts.iter().position(|p| p.server_stuck) {
-        let reason = parts[stuck].outcome.clone().err().unwrap_or_default();
-        return Err(match &planned.jobs[stuck].criterion {
-            Some(id) if planned.jobs.len() > 1 => format!("criterion `{id}`: {reason}"),
-            _ => reason,
-        });
-    }
+    let mut first_failure = None;
     for (job, part) in planned.jobs.iter().zip(parts) {
-        match part.outcome {
-            Ok(mut valid) => {
-                merged.criteria.append(&mut valid.criteria);
-                merged.quotes_total += valid.quotes_total;
-                merged.dropped.append(&mut valid.dropped);
-            }
+        let mut valid = match part.outcome {
+            Ok(valid) => valid,
             Err(reason) => {
-                return Err(match &job.criterion {
+                let named = match &job.criterion {
                     Some(id) if planned.jobs.len() > 1 => format!("criterion `{id}`: {reason}"),
-                    _ => reason,
-                });
+                    _ => reason.clone(),
+                };
+                first_failure.get_or_insert(named);
+                ValidReply::none_graded(&job.rubric.rubric, &reason)
             }
-        }
+        };
+        merged.criteria.append(&mut valid.criteria);
+        merged.gaps.append(&mut valid.gaps);
+        merged.quotes_total += valid.quotes_total;
+        merged.dropped.append(&mut valid.dropped);
+    }
+    if merged.graded() == 0 {
+        return Err(first_failure
+            .or_else(|| {
+                merged
+                    .gaps
+                    .first()
+                    .map(|g| format!("criterion `{}`: {}", g.id, g.reason))
+            })
+            .unwrap_or_else(|| "no criterion was graded".into()));
     }
     Ok(merged)
+}
+
+/// A reply of which only some criteria survived two tries: the others say so.
+fn invalid_twice(mut partial: ValidReply) -> ValidReply {
+    for gap in &mut partial.gaps {
+        gap.reason = format!(
+            "the model's reply was invalid, and again after a repair request: {}",
+            gap.reason
+        );
+    }
+    partial
 }
 
 /// Why a grading stopped at its deadline, and how far it got.

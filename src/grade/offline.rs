@@ -646,6 +646,7 @@ fn grade_criterion(
         improvement,
         missing: missing_hints,
         spread: None,
+        stand_in: None,
     }
 }
 

@@ -147,6 +147,19 @@ pub struct CriterionScore {
     /// Present when several samples were graded.
     #[serde(default)]
     pub spread: Option<Spread>,
+    /// Why the offline heuristic scored this criterion on an LLM grader's card (the
+    /// model's grading of it failed); `None` when the card's grader scored it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stand_in: Option<String>,
+}
+
+impl CriterionScore {
+    /// The line a report shows for a stand-in criterion.
+    pub fn stand_in_note(&self) -> Option<String> {
+        self.stand_in
+            .as_ref()
+            .map(|why| format!("scored by the offline heuristic: {}", crate::text::clean_line(why)))
+    }
 }
 
 /// How the judge varied across `--samples` gradings of one criterion.
@@ -290,6 +303,8 @@ pub enum WarningKind {
     InjectionFlagged,
     /// The LLM grader failed and the offline grader produced these scores.
     FellBack,
+    /// The model's grading of some criteria failed; the offline grader scored those.
+    CriteriaFellBack,
     /// The first reply was invalid; a repaired reply was used.
     Repaired,
     /// The server rejected json_schema output; json_object with the schema in the prompt was used.

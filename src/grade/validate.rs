@@ -1,8 +1,11 @@
 //! Checks a model's grading reply: JSON (also inside ``` fences or surrounded by prose),
 //! every criterion exactly once, whole-number scores on the scale, a rationale and an
 //! improvement, and every evidence quote found verbatim in the answer
-//! (whitespace-normalised). Unfound quotes are dropped and counted; a reply whose
-//! quotes are all invented is invalid.
+//! (whitespace-normalised, any case). Unfound quotes are dropped and counted; a reply
+//! whose quotes are all invented is invalid.
+//!
+//! [`validate`] takes a reply only when all of it holds; [`salvage`] takes the criteria
+//! of a flawed reply that hold on their own, and says why each other one does not.
 
 use serde_json::Value;
 
@@ -17,53 +20,171 @@ pub struct ReplyCriterion {
     pub improvement: String,
 }
 
+/// A criterion the reply did not grade usably, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    pub id: String,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidReply {
-    /// In rubric order.
-    pub criteria: Vec<ReplyCriterion>,
+    /// In rubric order; `None` where the criterion is one of `gaps`.
+    pub criteria: Vec<Option<ReplyCriterion>>,
+    pub gaps: Vec<Gap>,
     pub quotes_total: usize,
     /// Quotes not found in the answer, dropped.
     pub dropped: Vec<String>,
 }
 
-/// Parses and checks `text` against the rubric and the answer the model saw.
+impl ValidReply {
+    /// A reply for `rubric` in which no criterion was graded, each for `reason`.
+    pub fn none_graded(rubric: &Rubric, reason: &str) -> ValidReply {
+        ValidReply {
+            criteria: vec![None; rubric.criteria.len()],
+            gaps: rubric
+                .criteria
+                .iter()
+                .map(|c| Gap {
+                    id: c.id.clone(),
+                    reason: reason.to_owned(),
+                })
+                .collect(),
+            quotes_total: 0,
+            dropped: Vec::new(),
+        }
+    }
+
+    pub fn graded(&self) -> usize {
+        self.criteria.iter().flatten().count()
+    }
+}
+
+/// What checking a reply found: each criterion's entry (None when absent or flawed),
+/// the errors naming a criterion, and the errors that make the whole reply unusable.
+struct Checked {
+    found: Vec<Option<ReplyCriterion>>,
+    /// One per rubric criterion: what is wrong with its entry.
+    faults: Vec<Vec<String>>,
+    /// Errors not tied to one criterion (unknown ids, entries without an id).
+    loose: Vec<String>,
+    /// An error that leaves nothing to take from the reply.
+    fatal: Option<String>,
+    quotes_total: usize,
+    dropped: Vec<String>,
+}
+
+/// Parses and checks `text` against the rubric and the answer the model saw; any flaw
+/// rejects the reply, with every error listed for a repair request.
 pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply, Vec<String>> {
-    let value = extract_json(text).map_err(|e| vec![e])?;
-    let entries = criteria_entries(&value)
-        .ok_or_else(|| vec!["the reply has no `criteria` array; reply with {\"criteria\": [ … ]}".to_owned()])?;
-    let haystack = normalise_quote(answer);
-    let mut errors = Vec::new();
-    let mut found: Vec<Option<ReplyCriterion>> = vec![None; rubric.criteria.len()];
-    let mut quotes_total = 0;
-    let mut dropped = Vec::new();
+    let checked = check(text, rubric, answer);
+    if let Some(fatal) = checked.fatal {
+        let mut errors = checked.faults.into_iter().flatten().collect::<Vec<_>>();
+        errors.extend(checked.loose);
+        errors.push(fatal);
+        return Err(errors);
+    }
+    let errors: Vec<String> = checked
+        .loose
+        .into_iter()
+        .chain(checked.faults.into_iter().flatten())
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ValidReply {
+        criteria: checked.found,
+        gaps: Vec::new(),
+        quotes_total: checked.quotes_total,
+        dropped: checked.dropped,
+    })
+}
+
+/// The criteria of `text` that are valid on their own, the rest as gaps; `None` when
+/// the reply is unusable as a whole (not JSON, no criteria, every quote invented) or
+/// no criterion in it is valid.
+pub fn salvage(text: &str, rubric: &Rubric, answer: &str) -> Option<ValidReply> {
+    let checked = check(text, rubric, answer);
+    if checked.fatal.is_some() {
+        return None;
+    }
+    let mut criteria = Vec::with_capacity(rubric.criteria.len());
+    let mut gaps = Vec::new();
+    for ((criterion, entry), faults) in rubric.criteria.iter().zip(checked.found).zip(checked.faults) {
+        if faults.is_empty() && entry.is_some() {
+            criteria.push(entry);
+        } else {
+            criteria.push(None);
+            gaps.push(Gap {
+                id: criterion.id.clone(),
+                reason: faults.join("; "),
+            });
+        }
+    }
+    let reply = ValidReply {
+        criteria,
+        gaps,
+        quotes_total: checked.quotes_total,
+        dropped: checked.dropped,
+    };
+    (reply.graded() > 0).then_some(reply)
+}
+
+fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
+    let n = rubric.criteria.len();
+    let mut checked = Checked {
+        found: vec![None; n],
+        faults: vec![Vec::new(); n],
+        loose: Vec::new(),
+        fatal: None,
+        quotes_total: 0,
+        dropped: Vec::new(),
+    };
+    let value = match extract_json(text) {
+        Ok(v) => v,
+        Err(e) => {
+            checked.fatal = Some(e);
+            return checked;
+        }
+    };
+    let Some(entries) = criteria_entries(&value) else {
+        checked.fatal = Some("the reply has no `criteria` array; reply with {\"criteria\": [ … ]}".to_owned());
+        return checked;
+    };
+    let haystack = Haystack::new(answer);
     let max = rubric.max_score();
     let allowed: Vec<u8> = rubric.scale.iter().map(|l| l.score).collect();
+    let mut seen = vec![false; n];
     for entry in &entries {
         let Some(id) = entry.get("id").and_then(Value::as_str).map(str::trim) else {
-            errors.push("a criterion entry has no `id`".into());
+            checked.loose.push("a criterion entry has no `id`".into());
             continue;
         };
         let Some(index) = rubric.criteria.iter().position(|c| c.id == id) else {
-            errors.push(format!("unknown criterion `{id}`; the ids are {}", ids(rubric)));
+            checked
+                .loose
+                .push(format!("unknown criterion `{id}`; the ids are {}", ids(rubric)));
             continue;
         };
-        if found[index].is_some() {
-            errors.push(format!("criterion `{id}` appears more than once"));
+        if seen[index] {
+            checked.faults[index].push(format!("criterion `{id}` appears more than once"));
             continue;
         }
+        seen[index] = true;
+        let faults = &mut checked.faults[index];
         let score = match entry.get("score").map(read_score) {
             None => {
-                errors.push(format!("criterion `{id}` has no `score`"));
+                faults.push(format!("criterion `{id}` has no `score`"));
                 continue;
             }
             Some(Err(shown)) => {
-                errors.push(format!(
+                faults.push(format!(
                     "criterion `{id}`: score {shown} is not a whole number from 0 to {max}"
                 ));
                 continue;
             }
             Some(Ok(s)) if !allowed.contains(&s) => {
-                errors.push(format!("criterion `{id}`: score {s} is out of range (0 to {max})"));
+                faults.push(format!("criterion `{id}`: score {s} is out of range (0 to {max})"));
                 continue;
             }
             Some(Ok(s)) => s,
@@ -71,10 +192,10 @@ pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply,
         let rationale = text_field(entry, "rationale");
         let improvement = text_field(entry, "improvement");
         if rationale.is_empty() {
-            errors.push(format!("criterion `{id}` has an empty `rationale`"));
+            faults.push(format!("criterion `{id}` has an empty `rationale`"));
         }
         if improvement.is_empty() {
-            errors.push(format!("criterion `{id}` has an empty `improvement`"));
+            faults.push(format!("criterion `{id}` has an empty `improvement`"));
         }
         let mut evidence = Vec::new();
         for quote in quotes(entry.get("evidence")) {
@@ -82,16 +203,17 @@ pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply,
             if needle.chars().count() < 3 {
                 continue;
             }
-            quotes_total += 1;
-            if haystack.contains(&needle) {
-                if !evidence.contains(&needle) {
-                    evidence.push(needle);
+            checked.quotes_total += 1;
+            match haystack.find(&needle) {
+                Some(found) => {
+                    if !evidence.contains(&found) {
+                        evidence.push(found);
+                    }
                 }
-            } else {
-                dropped.push(quote);
+                None => checked.dropped.push(quote),
             }
         }
-        found[index] = Some(ReplyCriterion {
+        checked.found[index] = Some(ReplyCriterion {
             id: id.to_owned(),
             score,
             evidence,
@@ -99,28 +221,56 @@ pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply,
             improvement,
         });
     }
-    for (criterion, slot) in rubric.criteria.iter().zip(&found) {
-        if slot.is_none() && !errors.iter().any(|e| e.contains(&format!("`{}`", criterion.id))) {
-            errors.push(format!("criterion `{}` is missing", criterion.id));
+    for (index, criterion) in rubric.criteria.iter().enumerate() {
+        if !seen[index] {
+            checked.faults[index].push(format!("criterion `{}` is missing", criterion.id));
         }
     }
-    if quotes_total >= 2 && dropped.len() == quotes_total {
-        let example = dropped
+    if checked.quotes_total >= 2 && checked.dropped.len() == checked.quotes_total {
+        let example = checked
+            .dropped
             .first()
             .map(|q| crate::text::truncate(q, 80))
             .unwrap_or_default();
-        errors.push(format!(
-            "none of the {quotes_total} evidence quotes appears in the answer (e.g. {example:?}); copy exact text from between the ANSWER markers"
+        checked.fatal = Some(format!(
+            "none of the {} evidence quotes appears in the answer (e.g. {example:?}); copy exact text from between the ANSWER markers",
+            checked.quotes_total
         ));
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    checked
+}
+
+/// The answer as quotes are looked up in it: whitespace-normalised, and matched in any
+/// case (small models capitalise a quote's first word), the evidence kept as the answer
+/// wrote it.
+struct Haystack {
+    text: String,
+    /// `text` lowercased, when lowercasing keeps every byte offset (else only exact
+    /// matches count).
+    folded: Option<String>,
+}
+
+impl Haystack {
+    fn new(answer: &str) -> Haystack {
+        let text = normalise_quote(answer);
+        let keeps_offsets = text.chars().all(|c| {
+            let mut lower = c.to_lowercase();
+            matches!((lower.next(), lower.next()), (Some(l), None) if l.len_utf8() == c.len_utf8())
+        });
+        let folded = keeps_offsets.then(|| text.to_lowercase());
+        Haystack { text, folded }
     }
-    Ok(ValidReply {
-        criteria: found.into_iter().flatten().collect(),
-        quotes_total,
-        dropped,
-    })
+
+    /// The answer's own text for `needle`, if it is in the answer.
+    fn find(&self, needle: &str) -> Option<String> {
+        if self.text.contains(needle) {
+            return Some(needle.to_owned());
+        }
+        let folded = self.folded.as_ref()?;
+        let lower = needle.to_lowercase();
+        let start = folded.find(&lower)?;
+        self.text.get(start..start + lower.len()).map(str::to_owned)
+    }
 }
 
 fn ids(rubric: &Rubric) -> String {
@@ -291,6 +441,13 @@ mod tests {
         assert!(answer.contains(&normalise_quote("“keep p95 TTFT under 800 ms - always”")));
         assert!(answer.contains(&normalise_quote("...TTFT under 800 ms...")));
         assert!(!answer.contains(&normalise_quote("TTFT under 500 ms")));
+        let haystack = Haystack::new("we keep p95 TTFT under 800 ms.");
+        assert_eq!(
+            haystack.find(&normalise_quote("We keep p95 TTFT")).as_deref(),
+            Some("we keep p95 TTFT"),
+            "found in any case, kept as written"
+        );
+        assert_eq!(haystack.find("we keep p99"), None);
         let list = normalise_quote("- Peak is 40 QPS.\n- Edits are indexed in 15 minutes.\n2. Then we stream.");
         assert!(list.contains(&normalise_quote(
             "Peak is 40 QPS.\nEdits are indexed in 15 minutes. Then we stream."

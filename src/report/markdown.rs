@@ -56,6 +56,9 @@ pub fn to_markdown(card: &Scorecard) -> String {
     }
     for c in &card.criteria {
         let _ = writeln!(s, "\n## {} — {}\n", c.name, fmt_criterion_score(c, card.scale.max));
+        if let Some(note) = c.stand_in_note() {
+            let _ = writeln!(s, "_{note}_\n");
+        }
         for q in &c.evidence {
             let _ = writeln!(s, "> {q}\n");
         }

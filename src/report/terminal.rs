@@ -128,6 +128,9 @@ pub fn to_terminal(card: &Scorecard, colour: bool) -> String {
             p.score(c.score, max, &bar(c.score, max)),
             p.dim(&format!("weight {:.2}", c.weight))
         );
+        if let Some(note) = c.stand_in_note() {
+            s.push_str(&p.yellow(&wrap(&note, WIDTH, "  ")));
+        }
         if c.evidence.is_empty() {
             let _ = writeln!(s, "  {} {}", p.dim("evidence:"), p.dim("none found in the answer"));
         }

@@ -229,6 +229,7 @@ impl Slim {
                         improvement: String::new(),
                         missing: Vec::new(),
                         spread: None,
+                        stand_in: None,
                     })
                     .collect(),
                 overall: c.overall.map(|(score, max, band)| Overall {

@@ -153,6 +153,9 @@ pub fn rows(
             Span::styled(format!("{} ", c.name), Style::default().add_modifier(Modifier::BOLD)),
         ];
         r.add(head, &format!(" {} · weight {:.0}%", c.level, c.weight * 100.0), dim, 5);
+        if let Some(note) = c.stand_in_note() {
+            r.text(5, &note, Style::default().fg(Color::Yellow));
+        }
         for quote in &c.evidence {
             r.add(
                 vec![Span::raw("     ")],

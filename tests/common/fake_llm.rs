@@ -33,6 +33,8 @@ pub struct ContextServer {
     pub prompts: Mutex<Vec<u32>>,
     /// This many first gradings come back invalid (an empty improvement), to be repaired.
     pub invalid_first: AtomicUsize,
+    /// A criterion this model always grades off the scale, repair or not.
+    pub misgraded: Option<String>,
 }
 
 /// The fake's own count: one token per 3.4 characters, one per message for the template.
@@ -60,7 +62,13 @@ impl ContextServer {
             largest: AtomicUsize::new(0),
             prompts: Mutex::new(Vec::new()),
             invalid_first: AtomicUsize::new(0),
+            misgraded: None,
         }
+    }
+
+    pub fn misgrading(mut self, criterion: &str) -> ContextServer {
+        self.misgraded = Some(criterion.to_owned());
+        self
     }
 
     pub fn with_invalid_first(self, n: usize) -> ContextServer {
@@ -151,6 +159,11 @@ impl Respond for Shared {
             for entry in criteria.values_mut() {
                 entry["improvement"] = json!("");
             }
+        }
+        if let Some(id) = &this.misgraded
+            && let Some(entry) = grading["criteria"].get_mut(id)
+        {
+            entry["score"] = json!(9);
         }
         let content = grading.to_string();
         ResponseTemplate::new(200)

@@ -319,6 +319,7 @@ pub fn scored_card(catalog: &Catalog, record: &Record, skill: Skill, t: f64, rng
             improvement: "Say what each number forces in the design, e.g. the TTFT target rules out an agent loop on the hot path.".into(),
             missing: vec!["No fallback named for the generator.".into()],
             spread: None,
+            stand_in: None,
         });
     }
     let overall = if weights > 0.0 { weighted / weights } else { 0.0 };
