@@ -224,8 +224,18 @@ pub fn check(flow: &Flow, question: &Question) -> FlowCheck {
     let reaches_model = starts
         .iter()
         .any(|&s| models.iter().any(|&m| m != s && flow.reaches(s, m)));
-    // Back to a client, or to a step the answer names as the way back.
-    let ends = [flow.find(CLIENT.words), flow.find(RETURN.words)].concat();
+    // Back to a client, to a step the answer names as the way back, or to the entry
+    // point the request came in through (`replica → SSE back via gateway`).
+    let entries = starts
+        .iter()
+        .copied()
+        .filter(|&s| models.iter().any(|&m| m != s && flow.reaches(s, m)));
+    let ends: Vec<usize> = flow
+        .find(CLIENT.words)
+        .into_iter()
+        .chain(entries)
+        .chain(flow.find(RETURN.words))
+        .collect();
     let returns = models
         .iter()
         .any(|&m| ends.iter().any(|&c| c != m && flow.reaches(m, c)));
@@ -310,6 +320,18 @@ mod tests {
         assert!(c.summary().contains("not on it: retrieval"), "{}", c.summary());
         let with = check(&parse("user → gateway → hybrid retriever → reranker → LLM → user"), &q);
         assert!(with.missing.is_empty(), "{with:?}");
+    }
+
+    #[test]
+    fn a_response_back_through_the_entry_point_is_the_return() {
+        let q = question("openai-api");
+        let c = check(
+            &parse(
+                "1. SDK → edge\n2. gateway: auth\n3. router: affinity\n4. replica, chunked prefill → SSE back via gateway",
+            ),
+            &q,
+        );
+        assert!(c.reaches_model && c.returns, "{}", c.summary());
     }
 
     #[test]

@@ -80,12 +80,22 @@ pub fn parse(text: &str) -> Flow {
             continue;
         };
         let number: u32 = step[1].parse().unwrap_or(0);
-        let ends = ends.or_else(|| {
-            step_name(&step[2]).map(|n| {
+        let ends = match (ends, step_name(&step[2])) {
+            // `2. gateway: key → org cache` is the gateway's step; its arrows say what
+            // the gateway does, a branch off the path rather than the path itself.
+            (Some((first, _)), Some((name, cut))) if ARROW.find(&step[2]).is_some_and(|a| cut < a.start()) => {
+                let id = flow.component(&name);
+                if id != first {
+                    flow.connect(id, first, None, line_no);
+                }
+                Some((id, id))
+            }
+            (Some(ends), _) => Some(ends),
+            (None, named) => named.map(|(n, _)| {
                 let id = flow.component(&n);
                 (id, id)
-            })
-        });
+            }),
+        };
         match (previous, ends) {
             (Some((n, from)), Some((first, _))) if number == n + 1 && from != first => {
                 flow.connect(from, first, None, line_no);
@@ -97,20 +107,25 @@ pub fn parse(text: &str) -> Flow {
     flow
 }
 
-/// The component a numbered step without arrows is about: the words before its first
-/// colon, comma or note (`gateway: key → org cache` is the gateway), when they are a name.
-fn step_name(text: &str) -> Option<String> {
-    let text = text.replace("**", "");
+/// The component a numbered step is about: the words before its first colon, comma or
+/// note (`gateway: key → org cache` is the gateway), when they are a name; with where
+/// they end in `text`.
+fn step_name(text: &str) -> Option<(String, usize)> {
     let end = [":", ",", " (", " — ", " – ", " - "]
         .iter()
         .filter_map(|cut| text.find(cut))
         .min()?;
-    let words: Vec<&str> = text[..end].split_whitespace().collect();
+    let head = text[..end].replace("**", "");
+    // `replica TP=2` is the replica with its settings.
+    let words: Vec<&str> = head
+        .split_whitespace()
+        .take_while(|w| !w.contains('=') && !w.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
     let words = trim_edge_words(&words);
     if words.is_empty() || words.len() > 3 || words[0].starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    finish(&words.join(" ")).ok()
+    finish(&words.join(" ")).ok().map(|name| (name, end))
 }
 
 /// Parses one line's chain into `flow`; returns its first and last components.
@@ -182,9 +197,17 @@ fn clean(raw: &str) -> String {
         .to_owned()
 }
 
-/// `1.2k avg → ~3.5k peak` or `5k req/s x 250 tok = 1.25M tok/s` is arithmetic.
+/// `1.2k avg → ~3.5k peak` or `5k req/s x 250 tok = 1.25M tok/s` is arithmetic; a
+/// setting such as `TP=2` is not.
 fn is_estimate(line: &str) -> bool {
-    if line.contains('=') && !line.contains("=>") || line.contains('≈') {
+    let chars: Vec<char> = line.chars().collect();
+    let equation = chars.iter().enumerate().any(|(i, &c)| {
+        let setting = i > 0
+            && chars[i - 1].is_ascii_alphabetic()
+            && chars.get(i + 1).is_some_and(|n| !n.is_whitespace() && *n != '>');
+        c == '=' && chars.get(i + 1) != Some(&'>') && !setting
+    });
+    if equation || line.contains('≈') {
         return true;
     }
     ARROW.split(line).filter(|s| !s.trim().is_empty()).all(|segment| {
@@ -303,6 +326,28 @@ mod tests {
         // A step whose subject is prose ("replica streams tokens") starts its own chain.
         assert!(!edge("router", "usage log"), "a new paragraph ends the list");
         assert!(edge("usage log", "billing"));
+    }
+
+    #[test]
+    fn a_step_named_before_its_colon_keeps_the_path_through_that_component() {
+        let flow = parse(
+            "1. SDK → edge (TLS)\n2. gateway: key→org cache, admission\n3. router: prefix affinity\n4. replica TP=2, chunked prefill → SSE back via gateway",
+        );
+        let edge = |a: &str, b: &str| {
+            flow.edges
+                .iter()
+                .any(|e| flow.components[e.from].name == a && flow.components[e.to].name == b)
+        };
+        assert!(
+            edge("edge", "gateway") && edge("gateway", "router") && edge("gateway", "key"),
+            "the lookup hangs off the gateway: {flow:#?}"
+        );
+        assert!(edge("key", "org cache"), "{flow:#?}");
+        assert!(!edge("org cache", "router"), "the lookup is not on the path: {flow:#?}");
+        assert!(
+            edge("router", "replica") && edge("replica", "chunked prefill"),
+            "{flow:#?}"
+        );
     }
 
     #[test]
