@@ -25,10 +25,18 @@ pub fn random_bits(salt: u32) -> u64 {
 }
 
 /// `20261122-073012-mock-openai-api-3f9c2a`: sortable by time, readable, unique.
+///
+/// The suffix starts at a random point per process and counts up from there, so ids
+/// one process makes never repeat (until 16.7 million of them) and two processes
+/// collide only by chance; the store retries a name that is already taken.
 pub fn new_id(now: UtcTime, label: &str, question_id: &str) -> String {
+    static START: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static MADE: AtomicU64 = AtomicU64::new(0);
+    let start = *START.get_or_init(|| random_bits(0));
+    let suffix = start.wrapping_add(MADE.fetch_add(1, Ordering::Relaxed)) & 0xff_ffff;
     let base = format!("{}-{label}-{question_id}", now.compact());
     let base: String = base.chars().take(MAX_ID_LEN - 7).collect();
-    format!("{base}-{:06x}", random_bits(0) & 0xff_ffff)
+    format!("{base}-{suffix:06x}")
 }
 
 /// Why `id` cannot name a file in the store, if it cannot.
