@@ -266,6 +266,10 @@ pub struct CalibrateArgs {
     /// instead of the shipped ones: your own yardstick, checked like the shipped one.
     #[arg(long, value_name = "DIR")]
     pub ladders: Option<std::path::PathBuf>,
+    /// Only four answers per ladder (non-answer, weak, strong, staff) and no probes: enough
+    /// to see whether a slow local model ranks answers at all, in a quarter of the time.
+    #[arg(long)]
+    pub quick: bool,
     /// The whole report as JSON (schema `sdcoach.calibration/1`).
     #[arg(long)]
     pub json: bool,

@@ -231,3 +231,42 @@ fn no_twist_plans_none_and_twist_at_sets_when_it_is_said() {
         .unwrap();
     assert_eq!(both.status.code(), Some(2), "the two flags conflict");
 }
+
+#[test]
+fn a_quick_calibration_grades_four_levels_of_a_ladder_and_no_probes() {
+    let home = tempfile::tempdir().unwrap();
+    let out = sdcoach(&home)
+        .args([
+            "calibrate",
+            "--grader",
+            "offline",
+            "--question",
+            "openai-api",
+            "--quick",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut graded: Vec<&str> = report["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["answer"].as_str().unwrap())
+        .collect();
+    graded.sort_unstable();
+    assert_eq!(graded, ["non-answer", "staff", "strong", "weak"]);
+    assert_eq!(report["probes"].as_array().unwrap().len(), 0);
+    assert!(
+        report["scope"].as_str().unwrap().contains("quick: 4 answers"),
+        "{}",
+        report["scope"]
+    );
+    assert_eq!(
+        report["overall"]["spearman"].as_f64(),
+        Some(1.0),
+        "{}",
+        report["overall"]
+    );
+}

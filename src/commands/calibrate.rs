@@ -6,12 +6,16 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::catalog::ladder;
+use crate::catalog::ladder::{self, Level};
 use crate::cli::CalibrateArgs;
 use crate::config::{Config, resolve_grader};
 use crate::error::usage;
 use crate::grade::calibrate::{self, Agreement, Report};
 use crate::grade::{GraderMode, grader_from_settings};
+
+/// The levels `--quick` grades: both ends of the ladder and two between, so the rank
+/// correlation still means something.
+const QUICK_LEVELS: [Level; 4] = [Level::NonAnswer, Level::Weak, Level::Strong, Level::Staff];
 
 pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
@@ -37,6 +41,12 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let scope = match &args.ladders {
         Some(dir) => format!("{scope} of the ladders in {}", dir.display()),
         None => scope,
+    };
+    let scope = if args.quick {
+        answers.retain(|a| a.probe.is_none() && QUICK_LEVELS.contains(&a.level));
+        format!("{scope}, quick: {} answers, no probes", answers.len())
+    } else {
+        scope
     };
     if answers.is_empty() {
         let mut topics: Vec<&str> = ladder::shipped(&catalog)
@@ -71,9 +81,12 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let report = calibrate::report(graded, grader.info(), &catalog, scope, started.elapsed().as_secs_f64());
     // Scorecards quote the agreement measured on the shipped yardstick; a result on a
     // private folder of ladders is printed, not kept in its place.
+    // A quick run does not replace a full measurement of the same grader.
+    let full_kept = calibrate::stored(&config.paths.calibration_dir(), &grader.info())
+        .is_some_and(|kept| !kept.scope.contains(", quick:"));
     let stored = match &args.ladders {
-        None => Some(calibrate::store(&config.paths.calibration_dir(), &report)),
-        Some(_) => None,
+        None if !(args.quick && full_kept) => Some(calibrate::store(&config.paths.calibration_dir(), &report)),
+        _ => None,
     };
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -84,9 +97,13 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
         match &stored {
             Some(Ok(path)) => writeln!(out, "kept in {}; this grader's scorecards will show it", path.display())?,
             Some(Err(e)) => writeln!(out, "warning: could not keep the result: {e}")?,
-            None => writeln!(
+            None if args.ladders.is_some() => writeln!(
                 out,
                 "not kept: scorecards show the agreement measured on the shipped ladders"
+            )?,
+            None => writeln!(
+                out,
+                "not kept: a full calibration of this grader is kept, and a quick one does not replace it"
             )?,
         }
     }
@@ -171,6 +188,12 @@ notes Δ: largest gap between terse notes and the same facts in prose.\n\n",
         for u in unscored.iter().take(10) {
             s.push_str(&format!("  {}\n", crate::text::truncate(u, 200)));
         }
+    }
+    if report.probes.is_empty() {
+        s.push_str(
+            "No probes were graded, so resistance to notes style, keyword stuffing, padding and \
+             injected instructions is unmeasured: trusting the bands needs a run without --quick.\n",
+        );
     }
     s.push_str(&format!("\nVerdict: {}.\n", report.verdict.sentence()));
     s

@@ -88,7 +88,8 @@ pub struct TopicReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Ranks in the intended order, lands in the intended bands, and every probe held.
+    /// Ranks in the intended order, lands in the intended bands, and every probe held
+    /// (a run with no probes, such as `--quick`, cannot earn this).
     Bands,
     /// Ranks answers usefully, but its bands (or a probe) cannot be trusted.
     Ranking,
@@ -350,7 +351,7 @@ pub fn agreement(graded: &[Graded]) -> Agreement {
 /// The plain conclusion from the overall measurements.
 pub fn verdict(overall: &Agreement) -> Verdict {
     let rho = overall.spearman.unwrap_or(0.0);
-    let probes_ok = overall.probes_passed == overall.probes;
+    let probes_ok = overall.probes > 0 && overall.probes_passed == overall.probes;
     let bands = overall.band_agreement.unwrap_or(0.0);
     let level_error = overall.mean_level_error.unwrap_or(f64::INFINITY);
     if overall.unscored * 2 > overall.answers {
@@ -563,13 +564,15 @@ mod tests {
     fn reports_round_trip_through_the_state_dir() {
         let dir = tempfile::tempdir().unwrap();
         let catalog = Catalog::shipped().unwrap();
-        let report = report(
-            ladder([0.1, 0.7, 1.5, 2.2, 2.8, 3.3]),
-            GraderInfo::offline(),
-            &catalog,
-            "all".into(),
-            0.1,
+        let unprobed = ladder([0.1, 0.7, 1.5, 2.2, 2.8, 3.3]);
+        assert_eq!(
+            verdict(&agreement(&unprobed)),
+            Verdict::Ranking,
+            "no probes, no trust in bands"
         );
+        let mut graded = unprobed;
+        graded.push(g("q", "staff-notes", Level::Staff, 3.2, Some((Probe::Notes, "staff"))));
+        let report = report(graded, GraderInfo::offline(), &catalog, "all".into(), 0.1);
         store(dir.path(), &report).unwrap();
         let back = stored(dir.path(), &GraderInfo::offline()).unwrap();
         assert_eq!(back, report);
