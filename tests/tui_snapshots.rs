@@ -484,6 +484,13 @@ fn the_scope_phase_runs_the_calculator_seeded_from_the_facts_given() {
     ] {
         assert!(seeded.contains(text), "{text:?} missing:\n{seeded}");
     }
+    // At 80×24 the pane is short: the summary comes before where the flags came from.
+    while app.focus != Field::Calculator {
+        tab(&mut app);
+    }
+    let small = render(&mut app, (80, 24));
+    let at = |text: &str| small.find(text).unwrap_or_else(|| panic!("{text:?} missing:\n{small}"));
+    assert!(at("In short: TP 4") < at("seeded:"), "{small}");
     // The candidate's own flags replace the seed.
     while app.focus != Field::Calculator {
         tab(&mut app);

@@ -28,15 +28,13 @@ thread_local! {
 }
 
 impl EstimatePane<'_> {
+    /// The summary first (the pane is short at 80×24), then where the seeded flags came
+    /// from, then every derived line.
     fn lines(&self) -> Vec<Line<'static>> {
         let dim = Style::default().fg(Color::DarkGray);
+        let seeded = (!self.sources.is_empty())
+            .then(|| Line::from(Span::styled(format!("seeded: {}", self.sources.join("; ")), dim)));
         let mut lines: Vec<Line<'static>> = Vec::new();
-        if !self.sources.is_empty() {
-            lines.push(Line::from(Span::styled(
-                format!("seeded: {}", self.sources.join("; ")),
-                dim,
-            )));
-        }
         match PRESETS.as_ref() {
             None => lines.push(Line::from("the shipped presets did not load: run `sdcoach validate`")),
             Some(presets) => match crate::commands::estimate::run_flags(self.flags, presets) {
@@ -45,6 +43,7 @@ impl EstimatePane<'_> {
                     if let Some(summary) = rows.next() {
                         lines.push(Line::from(Span::styled(summary, Style::default().fg(Color::Cyan))));
                     }
+                    lines.extend(seeded);
                     lines.extend(rows.map(Line::from));
                     lines.push(Line::from(Span::styled(
                         "the derivation: `sdcoach estimate` with these flags",
@@ -53,6 +52,7 @@ impl EstimatePane<'_> {
                 }
                 Err(problem) => {
                     lines.push(Line::from(Span::styled(problem, Style::default().fg(Color::Yellow))));
+                    lines.extend(seeded);
                     lines.push(Line::from(Span::styled(
                         "flags as for `sdcoach estimate` (--help lists them)",
                         dim,
