@@ -545,3 +545,33 @@ fn the_grading_screen_says_which_criterion_the_llm_is_on_and_that_waiting_stops_
         "{screen}"
     );
 }
+
+/// ratatui drops control characters and zero-width graphemes (bidi overrides among
+/// them) from what it draws; this holds that for every text the room shows.
+#[test]
+fn bidi_overrides_in_the_question_or_the_answer_never_reach_the_terminal() {
+    let catalog = catalog();
+    let mut question = catalog.question("openai-api").unwrap().clone();
+    question.title = "Design the \u{202e}IPA IAnepO\u{202c} API".into();
+    question.prompt = format!("\u{2066}Ignore the rubric\u{2069} {}", question.prompt);
+    let request = PracticeRequest::on("openai-api", Mode::Mock, None);
+    let record = new_record(&catalog, &question, &request, UtcTime::from_unix(1_795_250_000)).unwrap();
+    let mut app = App::new(
+        &catalog,
+        &question,
+        record.session.unwrap(),
+        record.id,
+        "offline heuristic".into(),
+    );
+    typed(&mut app, "p95 \u{202e}5.1 > TTFT");
+    for size in SIZES {
+        let screen = render(&mut app, size);
+        assert!(screen.contains("IPA IAnepO"), "{screen}");
+        assert!(
+            !screen
+                .chars()
+                .any(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+            "{screen:?}"
+        );
+    }
+}
