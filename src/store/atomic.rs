@@ -44,14 +44,32 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], existing: Existing, write: W
     drop(file);
     match existing {
         Existing::Replace => fs::rename(&tmp, path).map_err(cleanup)?,
-        Existing::Keep => {
-            // A hard link fails if the name is taken, where a rename would replace it.
-            let linked = fs::hard_link(&tmp, path);
-            let _ = fs::remove_file(&tmp);
-            linked?;
-        }
+        Existing::Keep => move_to_new_name(&tmp, path, |from, to| fs::hard_link(from, to))?,
     }
     sync_dir(&dir)
+}
+
+/// Moves the written temp file to `path`, failing with `AlreadyExists` if the name is
+/// taken. A hard link fails on a taken name where a rename would replace it; on a file
+/// system without hard links (FAT, some network mounts) the name is claimed with an
+/// exclusive create and the temp file renamed onto the claim.
+fn move_to_new_name(tmp: &Path, path: &Path, link: impl Fn(&Path, &Path) -> io::Result<()>) -> io::Result<()> {
+    let result = match link(tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .and_then(|_claim| {
+                // A claim the rename could not fill is not left behind as an empty file.
+                fs::rename(tmp, path).inspect_err(|_| {
+                    let _ = fs::remove_file(path);
+                })
+            }),
+    };
+    let _ = fs::remove_file(tmp);
+    result
 }
 
 /// A new, uniquely named temp file beside `target`, hidden so listings skip it.
@@ -151,6 +169,27 @@ pub(crate) mod tests {
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(fs::read(&path).unwrap(), b"first");
         assert_eq!(names(dir.path()), ["a.json"]);
+    }
+
+    #[test]
+    fn keep_works_where_the_file_system_has_no_hard_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let no_links = |_: &Path, _: &Path| Err(io::Error::from(io::ErrorKind::Unsupported));
+        let (path, taken) = (dir.path().join("a.json"), dir.path().join("b.json"));
+        fs::write(&taken, b"first").unwrap();
+        for (target, bytes) in [(&path, b"new"), (&taken, b"two")] {
+            let tmp = dir.path().join(".tmp");
+            fs::write(&tmp, bytes).unwrap();
+            let moved = move_to_new_name(&tmp, target, no_links);
+            if target == &taken {
+                assert_eq!(moved.unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+            } else {
+                moved.unwrap();
+            }
+        }
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read(&taken).unwrap(), b"first", "a taken name is never replaced");
+        assert_eq!(names(dir.path()), ["a.json", "b.json"], "no temp file left");
     }
 
     #[cfg(unix)]
