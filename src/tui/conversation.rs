@@ -147,12 +147,7 @@ mod tests {
     use crate::practice::{PracticeRequest, new_record};
     use crate::session::{Event, Mode};
     use crate::store::UtcTime;
-
-    fn text(rows: &[Line]) -> Vec<String> {
-        rows.iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
-    }
+    use crate::tui::wrap::text;
 
     /// A mock on openai-api with `facts` given in order and its twist delivered.
     fn with_twist_and(catalog: &Catalog, facts: &[usize]) -> (Question, Session) {

@@ -119,15 +119,17 @@ pub fn one_row(text: &str, width: usize) -> String {
     out
 }
 
+/// Each row's text without its styles, for tests that read what was wrapped.
+#[cfg(test)]
+pub(crate) fn text(rows: &[Line]) -> Vec<String> {
+    rows.iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn text(rows: &[Line]) -> Vec<String> {
-        rows.iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
-    }
 
     #[test]
     fn wrapped_rows_keep_a_hanging_indent_and_fit() {
