@@ -214,8 +214,14 @@ pub fn check(flow: &Flow, question: &Question) -> FlowCheck {
     let mut present = Vec::new();
     let mut missing = Vec::new();
     for role in expected_roles(question) {
-        match flow.find(role.words).first() {
-            Some(&i) => present.push((role.name, flow.components[i].name.clone())),
+        // Drawn by name, or a drawn step says it does the job (`router: queue depth …`).
+        let drawn = flow
+            .find(role.words)
+            .first()
+            .or(flow.find_by_duty(role.words).first())
+            .copied();
+        match drawn {
+            Some(i) => present.push((role.name, flow.components[i].name.clone())),
             None => missing.push(role.name),
         }
     }
@@ -332,6 +338,28 @@ mod tests {
             &q,
         );
         assert!(c.reaches_model && c.returns, "{}", c.summary());
+    }
+
+    #[test]
+    fn a_drawn_step_that_says_it_schedules_fills_the_scheduler_role() {
+        let q = question("openai-api");
+        // The openai-api staff notes: the router schedules on queue depth.
+        let c = check(
+            &parse("1. SDK → edge\n2. gateway: auth\n3. router: queue depth + free KV blocks\n4. replica → SSE back"),
+            &q,
+        );
+        assert!(c.missing.is_empty(), "{}", c.summary());
+        assert!(
+            c.present.contains(&("queue or scheduler", "router".to_owned())),
+            "{:?}",
+            c.present
+        );
+        // A step that says nothing about scheduling does not.
+        let c = check(
+            &parse("1. SDK → edge\n2. gateway: auth\n3. router: affinity\n4. replica → SSE back"),
+            &q,
+        );
+        assert_eq!(c.missing, ["queue or scheduler"], "{}", c.summary());
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub struct Flow {
 pub struct Component {
     /// The name as the candidate first wrote it.
     pub name: String,
+    /// What a numbered step says this component does, after its name
+    /// (`3. router: queue depth + free KV blocks` → "queue depth + free KV blocks").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub does: String,
 }
 
 impl Component {
@@ -64,7 +68,10 @@ impl Flow {
         match found {
             Some(i) => i,
             None => {
-                self.components.push(Component { name: name.to_owned() });
+                self.components.push(Component {
+                    name: name.to_owned(),
+                    does: String::new(),
+                });
                 self.components.len() - 1
             }
         }
@@ -83,16 +90,38 @@ impl Flow {
 
     /// Components whose folded name contains any of `words` (as whole words).
     pub fn find(&self, words: &[&str]) -> Vec<usize> {
+        self.find_in(words, |c| c.key())
+    }
+
+    /// Components whose step says they do what `words` name: the router of `3. router:
+    /// queue depth + free KV blocks` does the scheduling.
+    pub fn find_by_duty(&self, words: &[&str]) -> Vec<usize> {
+        self.find_in(words, |c| fold(&c.does))
+    }
+
+    fn find_in(&self, words: &[&str], text: impl Fn(&Component) -> String) -> Vec<usize> {
         self.components
             .iter()
             .enumerate()
             .filter(|(_, c)| {
-                c.key()
+                text(c)
                     .split(|ch: char| !ch.is_alphanumeric())
                     .any(|w| words.iter().any(|x| w == *x || w.strip_suffix('s') == Some(x)))
             })
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// Notes what a numbered step says `component` does.
+    pub fn describe(&mut self, component: usize, does: &str) {
+        let does = does.trim_start_matches([':', ',', ' ', '(', '—', '–', '-']).trim();
+        let c = &mut self.components[component];
+        if !does.is_empty() && !c.does.contains(does) {
+            if !c.does.is_empty() {
+                c.does.push_str("; ");
+            }
+            c.does.push_str(does);
+        }
     }
 
     /// Whether a directed path leads from component `from` to component `to`.

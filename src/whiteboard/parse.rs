@@ -85,14 +85,16 @@ pub fn parse(text: &str) -> Flow {
             // the gateway does, a branch off the path rather than the path itself.
             (Some((first, _)), Some((name, cut))) if ARROW.find(&step[2]).is_some_and(|a| cut < a.start()) => {
                 let id = flow.component(&name);
+                flow.describe(id, &step[2][cut..]);
                 if id != first {
                     flow.connect(id, first, None, line_no);
                 }
                 Some((id, id))
             }
             (Some(ends), _) => Some(ends),
-            (None, named) => named.map(|(n, _)| {
+            (None, named) => named.map(|(n, cut)| {
                 let id = flow.component(&n);
+                flow.describe(id, &step[2][cut..]);
                 (id, id)
             }),
         };
