@@ -39,6 +39,9 @@ const ENTRY: Role = Role {
     ],
 };
 /// A step named as the way back: `replica → stream back`, `→ SSE back via gateway`.
+/// Words in a step's description that say the component sends the answer back.
+const RETURN_DUTY: &[&str] = &["back", "sse", "responds", "returns", "replies"];
+
 const RETURN: Role = Role {
     name: "the way back to the client",
     words: &[
@@ -207,13 +210,18 @@ pub struct FlowCheck {
     pub reaches_model: bool,
     /// And something flows back from the model to the client.
     pub returns: bool,
+    /// Whether this question's design serves a caller at all: a pipeline or a training
+    /// platform has no request to bring back, so its summary says nothing of one.
+    pub serves_a_caller: bool,
 }
 
 /// Checks `flow` against the roles `question` needs.
 pub fn check(flow: &Flow, question: &Question) -> FlowCheck {
     let mut present = Vec::new();
     let mut missing = Vec::new();
-    for role in expected_roles(question) {
+    let roles = expected_roles(question);
+    let serves_a_caller = roles.contains(&CLIENT);
+    for role in roles {
         // Drawn by name, or a drawn step says it does the job (`router: queue depth …`).
         let drawn = flow
             .find(role.words)
@@ -242,9 +250,13 @@ pub fn check(flow: &Flow, question: &Question) -> FlowCheck {
         .chain(entries)
         .chain(flow.find(RETURN.words))
         .collect();
-    let returns = models
-        .iter()
-        .any(|&m| ends.iter().any(|&c| c != m && flow.reaches(m, c)));
+    // Or a model step that says it sends the answer back (`4. Replica (TP=2) streams
+    // tokens back as SSE through the gateway`).
+    let says_it_returns = flow.find_by_duty(RETURN_DUTY).iter().any(|i| models.contains(i));
+    let returns = says_it_returns
+        || models
+            .iter()
+            .any(|&m| ends.iter().any(|&c| c != m && flow.reaches(m, c)));
     FlowCheck {
         components: flow.components.len(),
         edges: flow.edges.len(),
@@ -253,6 +265,7 @@ pub fn check(flow: &Flow, question: &Question) -> FlowCheck {
         missing,
         reaches_model,
         returns,
+        serves_a_caller,
     }
 }
 
@@ -263,12 +276,14 @@ impl FlowCheck {
             "Diagram: {} components, {} arrows ({} labelled)",
             self.components, self.edges, self.labelled_edges
         );
-        if self.reaches_model && self.returns {
+        if !self.serves_a_caller {
+            // A pipeline's path is judged by the roles on it alone.
+        } else if self.reaches_model && self.returns {
             s.push_str("; the request reaches the model and the response comes back");
         } else if self.reaches_model {
-            s.push_str("; the request reaches the model but nothing flows back to the client");
+            s.push_str("; the arrows reach the model but none bring the response back to the client");
         } else {
-            s.push_str("; no path from the client to the model");
+            s.push_str("; the arrows do not connect the client to the model");
         }
         if !self.missing.is_empty() {
             s.push_str(&format!("; not on it: {}", self.missing.join(", ")));
@@ -363,10 +378,24 @@ mod tests {
     }
 
     #[test]
+    fn a_model_step_that_says_it_streams_back_is_the_return() {
+        let q = question("openai-api");
+        // The openai-api staff answer's online path, in prose steps.
+        let text = "1. SDK → regional edge (TLS, geo-DNS).\n2. Gateway: key → org lookup, admission.\n\
+                    3. Model router: picks a replica by queue depth.\n\
+                    4. Replica (TP=2, continuous batching) streams tokens back as SSE through the gateway.\n\
+                    5. Replica emits a usage record → durable log → billing.";
+        let c = check(&parse(text), &q);
+        assert!(c.reaches_model && c.returns, "{}", c.summary());
+        let one_way = "1. SDK → edge\n2. Gateway: auth\n3. router: queue depth\n4. Replica (TP=2) decodes with continuous batching.";
+        assert!(!check(&parse(one_way), &q).returns);
+    }
+
+    #[test]
     fn a_one_way_flow_is_told_that_nothing_comes_back() {
         let q = question("openai-api");
         let c = check(&parse("client → gateway → queue → model servers"), &q);
         assert!(c.reaches_model && !c.returns);
-        assert!(c.summary().contains("nothing flows back"));
+        assert!(c.summary().contains("none bring the response back"));
     }
 }

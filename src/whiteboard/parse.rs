@@ -116,6 +116,7 @@ fn step_name(text: &str) -> Option<(String, usize)> {
     let end = [":", ",", " (", " — ", " – ", " - "]
         .iter()
         .filter_map(|cut| text.find(cut))
+        .chain(verb_cut(text))
         .min()?;
     let head = text[..end].replace("**", "");
     // `replica TP=2` is the replica with its settings.
@@ -128,6 +129,61 @@ fn step_name(text: &str) -> Option<(String, usize)> {
         return None;
     }
     finish(&words.join(" ")).ok().map(|name| (name, end))
+}
+
+/// What a prose step does, said with a verb after a short name (`Chat service loads the
+/// conversation`, `Inference router picks a replica`): where that verb starts.
+fn verb_cut(text: &str) -> Option<usize> {
+    const VERBS: [&str; 40] = [
+        "loads",
+        "runs",
+        "picks",
+        "append",
+        "appends",
+        "reads",
+        "writes",
+        "sends",
+        "calls",
+        "checks",
+        "routes",
+        "streams",
+        "stream",
+        "returns",
+        "forwards",
+        "emits",
+        "pushes",
+        "fetches",
+        "scores",
+        "ranks",
+        "embeds",
+        "retrieves",
+        "stores",
+        "caches",
+        "validates",
+        "decodes",
+        "assembles",
+        "persists",
+        "holds",
+        "keeps",
+        "serves",
+        "handles",
+        "applies",
+        "admits",
+        "classifies",
+        "filters",
+        "generates",
+        "schedules",
+        "dispatches",
+        "enqueues",
+    ];
+    let mut at: usize = 0;
+    for (i, word) in text.split(' ').enumerate().take(5) {
+        if i > 0 && VERBS.contains(&word.to_lowercase().as_str()) {
+            return Some(at);
+        }
+        at += word.len() + 1;
+    }
+    None
 }
 
 /// Parses one line's chain into `flow`; returns its first and last components.
