@@ -409,6 +409,34 @@ mod tests {
     }
 
     #[test]
+    fn a_prose_step_is_named_by_the_words_before_its_verb() {
+        let flow = parse(
+            "1. Client → edge: auth\n2. Chat service loads the conversation and assembles context.\n\
+             3. Inference router picks model by tier.\n4. Continuous-batching replicas append tokens to a stream log.",
+        );
+        let names: Vec<&str> = flow.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Client",
+                "edge",
+                "Chat service",
+                "Inference router",
+                "Continuous-batching replicas"
+            ],
+            "{flow:#?}"
+        );
+        assert_eq!(flow.edges.len(), 4, "one path through every step: {flow:#?}");
+        assert!(
+            flow.components[2].does.starts_with("loads the conversation"),
+            "{flow:#?}"
+        );
+        // A longer subject is prose, not a name.
+        let prose = parse("1. SDK → edge\n2. The regional chat service fleet loads it.");
+        assert_eq!(prose.components.len(), 2, "{prose:#?}");
+    }
+
+    #[test]
     fn a_numbering_gap_or_a_restart_does_not_join_steps() {
         let flow = parse("1. client → gateway\n3. cache: hot keys\n1. trainer → checkpoints");
         assert!(
