@@ -278,3 +278,27 @@ fn a_concept_said_in_another_phase_is_not_missing_here() {
         );
     }
 }
+
+#[test]
+fn a_criterion_at_the_top_of_the_scale_is_not_told_how_to_reach_it() {
+    let catalog = Catalog::shipped().unwrap();
+    let mut at_top = 0;
+    for a in ladder::shipped(&catalog).unwrap() {
+        if a.level != ladder::Level::Staff {
+            continue;
+        }
+        let card = grade(&catalog, &a.question, &a.text);
+        for c in card.criteria.iter().filter(|c| c.score.round() >= 4.0) {
+            at_top += 1;
+            assert!(
+                !c.improvement.starts_with("To reach 4"),
+                "{} {}: scored {} and told {:?}",
+                a.file,
+                c.id,
+                c.score,
+                c.improvement
+            );
+        }
+    }
+    assert!(at_top > 0, "no staff criterion reached the top, so nothing was checked");
+}
