@@ -131,59 +131,71 @@ fn step_name(text: &str) -> Option<(String, usize)> {
     finish(&words.join(" ")).ok().map(|name| (name, end))
 }
 
-/// What a prose step does, said with a verb after a short name (`Chat service loads the
-/// conversation`, `Inference router picks a replica`): where that verb starts.
+/// Verbs a step or a chain uses to say what a component does; never a component's name.
+const VERBS: [&str; 27] = [
+    "loads",
+    "picks",
+    "appends",
+    "append",
+    "sends",
+    "forwards",
+    "emits",
+    "fetches",
+    "retrieves",
+    "validates",
+    "decodes",
+    "assembles",
+    "persists",
+    "serves",
+    "handles",
+    "applies",
+    "admits",
+    "classifies",
+    "generates",
+    "schedules",
+    "dispatches",
+    "enqueues",
+    "aggregates",
+    "returns",
+    "writes",
+    "routes",
+    "pushes",
+];
+/// Words that are verbs only with an object after them: `Replica streams tokens back`
+/// against `safety checks (input, output)`.
+const NOUN_OR_VERB: [&str; 8] = [
+    "streams", "checks", "calls", "stores", "caches", "runs", "reads", "holds",
+];
+const OBJECT_STARTS: [&str; 12] = [
+    "the", "a", "an", "it", "them", "its", "their", "each", "every", "tokens", "back", "one",
+];
+
+/// Where the verb of `subject verb object…` sits, when the subject is a short name of
+/// one to three words (`Chat service loads the conversation`, `Replica emits a usage
+/// record`) and something follows the verb.
+fn verb_index(words: &[&str]) -> Option<usize> {
+    (1..words.len().min(4)).find(|&i| {
+        let word = words[i].to_lowercase();
+        let next = words.get(i + 1).map(|w| w.to_lowercase());
+        next.is_some()
+            && (VERBS.contains(&word.as_str())
+                || (NOUN_OR_VERB.contains(&word.as_str()) && next.is_some_and(|n| OBJECT_STARTS.contains(&n.as_str()))))
+    })
+}
+
+/// Where a prose step's verb starts in `text`, after its short name.
 fn verb_cut(text: &str) -> Option<usize> {
-    const VERBS: [&str; 40] = [
-        "loads",
-        "runs",
-        "picks",
-        "append",
-        "appends",
-        "reads",
-        "writes",
-        "sends",
-        "calls",
-        "checks",
-        "routes",
-        "streams",
-        "stream",
-        "returns",
-        "forwards",
-        "emits",
-        "pushes",
-        "fetches",
-        "scores",
-        "ranks",
-        "embeds",
-        "retrieves",
-        "stores",
-        "caches",
-        "validates",
-        "decodes",
-        "assembles",
-        "persists",
-        "holds",
-        "keeps",
-        "serves",
-        "handles",
-        "applies",
-        "admits",
-        "classifies",
-        "filters",
-        "generates",
-        "schedules",
-        "dispatches",
-        "enqueues",
-    ];
-    let mut at: usize = 0;
-    for (i, word) in text.split(' ').enumerate().take(5) {
-        if i > 0 && VERBS.contains(&word.to_lowercase().as_str()) {
-            return Some(at);
-        }
-        at += word.len() + 1;
+    let words: Vec<&str> = text.split(' ').collect();
+    let verb = verb_index(&words)?;
+    Some(words[..verb].iter().map(|w| w.len() + 1).sum())
+}
+
+/// `Replica emits a usage record` names the replica.
+fn subject<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    match verb_index(words) {
+        Some(verb) => words[..verb].to_vec(),
+        None => words.to_vec(),
     }
-    None
 }
 
 /// Parses one line's chain into `flow`; returns its first and last components.
@@ -290,14 +302,14 @@ fn head_name(segment: &str) -> Result<String, &'static str> {
     let name = drop_notes(&segment[start..]);
     let words: Vec<&str> = name.split_whitespace().collect();
     let words = trim_edge_words(&words);
-    let tail = &words[words.len().saturating_sub(MAX_NAME_WORDS)..];
-    finish(&trim_edge_words(tail).join(" "))
+    let tail = subject(&words[words.len().saturating_sub(MAX_NAME_WORDS)..]);
+    finish(&trim_edge_words(&tail).join(" "))
 }
 
 fn middle_name(segment: &str) -> Result<String, &'static str> {
     let name = drop_notes(segment);
     let words: Vec<&str> = name.split_whitespace().collect();
-    let words = trim_edge_words(&words);
+    let words = subject(&trim_edge_words(&words));
     if words.len() > MAX_NAME_WORDS {
         return Err(
             "a name between two arrows is longer than five words; write the component's name, and put notes in brackets",
@@ -314,7 +326,7 @@ fn tail_name(segment: &str) -> Result<String, &'static str> {
         .unwrap_or(segment.len());
     let name = drop_notes(&segment[..end]);
     let words: Vec<&str> = name.split_whitespace().collect();
-    let words = trim_edge_words(&words);
+    let words = subject(&trim_edge_words(&words));
     let head = &words[..words.len().min(MAX_NAME_WORDS)];
     finish(&trim_edge_words(head).join(" "))
 }
@@ -430,6 +442,17 @@ mod tests {
         assert!(
             flow.components[2].does.starts_with("loads the conversation"),
             "{flow:#?}"
+        );
+        // In a chain, the subject of a short sentence is the component.
+        let chain = parse("4. Replica emits a usage record → durable log → billing aggregates per org-minute");
+        let names: Vec<&str> = chain.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Replica", "durable log", "billing"], "{chain:#?}");
+        let nouns = parse("gateway → safety checks (input, output) → token streams");
+        let names: Vec<&str> = nouns.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["gateway", "safety checks", "token streams"],
+            "nouns stay names: {nouns:#?}"
         );
         // A longer subject is prose, not a name.
         let prose = parse("1. SDK → edge\n2. The regional chat service fleet loads it.");
