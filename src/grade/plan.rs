@@ -20,6 +20,11 @@ use crate::llm::{ChatMessage, LlmError};
 /// improvement and the JSON around them (a 1.5B model's replies measured 150–260).
 pub const REPLY_PER_CRITERION: u32 = 320;
 
+/// The reply cap of a request that grades one criterion alone. A small model writes
+/// longer replies for one criterion than its share of a whole-rubric reply: the local
+/// 1.5B model's ran 269–329 tokens at n_ctx 4,096, and one was cut off at 384.
+pub const SINGLE_CRITERION_REPLY: u32 = 512;
+
 /// Reference notes a per-criterion request should carry before the whole answer is
 /// preferred over its phases' sections.
 const MIN_NOTES: usize = 8;
@@ -133,7 +138,7 @@ pub fn plan(
             ..request.clone()
         };
         let schema = schema_for(&narrowed.rubric);
-        let reply = reply_tokens(1);
+        let reply = SINGLE_CRITERION_REPLY;
         let room_needed = reply + REPAIR_RESERVE;
         let ranked = rank_notes(&all_notes, criterion);
         let phase_answer = phase_sections(answer, &criterion.phases);
