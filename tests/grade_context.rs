@@ -419,20 +419,15 @@ async fn a_slow_gateway_timeout_is_not_retried_by_every_criterion() {
 }
 
 /// A model that always grades `deep-dives` off the scale, however the grading is split.
-async fn misgraded_deep_dives(plan: PlanMode, fallback: bool) -> (Scorecard, usize) {
+async fn misgraded_deep_dives(plan: PlanMode, fallback: bool, concurrency: usize) -> (Scorecard, usize) {
     let catalog = catalog();
     let (server, fake) = ContextServer::new(128_000, Wording::OpenAi)
         .misgrading("deep-dives")
         .start(false)
         .await;
-    let card = grade_falling_back(
-        &catalog,
-        settings(&server.uri(), Some(128_000)),
-        plan,
-        &answer_text(LONG),
-        fallback,
-    )
-    .await;
+    let mut settings = settings(&server.uri(), Some(128_000));
+    settings.concurrency = concurrency;
+    let card = grade_falling_back(&catalog, settings, plan, &answer_text(LONG), fallback).await;
     (card, fake.graded.load(Ordering::Relaxed))
 }
 
@@ -475,21 +470,21 @@ fn assert_only_deep_dives_offline(card: &Scorecard) {
 
 #[tokio::test]
 async fn a_criterion_the_model_grades_badly_per_criterion_costs_only_that_criterion() {
-    let (card, requests) = misgraded_deep_dives(PlanMode::PerCriterion, true).await;
+    let (card, requests) = misgraded_deep_dives(PlanMode::PerCriterion, true, 4).await;
     assert_only_deep_dives_offline(&card);
     assert_eq!(requests, card.criteria.len() + 1, "one request each, and one repair");
 }
 
 #[tokio::test]
 async fn a_criterion_the_model_grades_badly_in_one_request_costs_only_that_criterion() {
-    let (card, requests) = misgraded_deep_dives(PlanMode::Whole, true).await;
+    let (card, requests) = misgraded_deep_dives(PlanMode::Whole, true, 4).await;
     assert_only_deep_dives_offline(&card);
     assert_eq!(requests, 2, "the grading and its repair");
 }
 
 #[tokio::test]
 async fn without_fallback_a_criterion_the_model_cannot_grade_leaves_the_card_unscored() {
-    let (card, _) = misgraded_deep_dives(PlanMode::PerCriterion, false).await;
+    let (card, _) = misgraded_deep_dives(PlanMode::PerCriterion, false, 4).await;
     let Status::Unscored { reason } = &card.status else {
         panic!("{card:#?}");
     };
@@ -497,4 +492,13 @@ async fn without_fallback_a_criterion_the_model_cannot_grade_leaves_the_card_uns
         reason.contains("criterion `deep-dives`") && reason.contains("out of range"),
         "{reason}"
     );
+    // One request at a time (a local server): nothing is sent after the criterion that
+    // left the card unscored, the fourth of eight.
+    let (card, requests) = misgraded_deep_dives(PlanMode::PerCriterion, false, 1).await;
+    let Status::Unscored { reason } = &card.status else {
+        panic!("{card:#?}");
+    };
+    assert!(reason.contains("criterion `deep-dives`"), "{reason}");
+    let criteria = criteria_count(&catalog());
+    assert!(requests < criteria, "{requests} requests for {criteria} criteria");
 }

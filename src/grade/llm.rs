@@ -467,12 +467,23 @@ impl LlmGrader {
                     next = total;
                 }
             }
-            let rest: Vec<Attempt> = futures::stream::iter(next..total)
-                .map(|i| self.run_reported(&planned.jobs[i], &answer, &batch))
-                .buffered(parallel.max(1))
-                .collect()
-                .await;
-            parts.extend(rest);
+            // Without a fallback one ungraded criterion leaves the card unscored, so the
+            // requests after it would only cost a slow server minutes each.
+            let stop_at_a_gap = !self.fallback && self.samples == 1 && planned.per_criterion();
+            let mut stopped_at_a_gap = false;
+            let mut rest = std::pin::pin!(
+                futures::stream::iter(next..total)
+                    .map(|i| self.run_reported(&planned.jobs[i], &answer, &batch))
+                    .buffered(parallel.max(1))
+            );
+            while let Some(part) = rest.next().await {
+                let gap = part.outcome.is_err() && !part.context_failure && !part.out_of_time;
+                parts.push(part);
+                if stop_at_a_gap && gap {
+                    stopped_at_a_gap = true;
+                    break;
+                }
+            }
             if parts.iter().any(|p| p.outcome.is_ok()) {
                 self.window_confirmed.store(true, Ordering::Relaxed);
             }
@@ -504,7 +515,7 @@ impl LlmGrader {
                 );
                 continue;
             }
-            if parts.len() < total {
+            if parts.len() < total && !stopped_at_a_gap {
                 // Stopped early on a context failure that taught nothing: report it.
                 attempt.outcome = Err(parts
                     .into_iter()
@@ -708,8 +719,13 @@ fn merge(planned: &plan::Plan, parts: Vec<Attempt>) -> Result<ValidReply, String
         dropped: Vec::new(),
     };
     let mut first_failure = None;
-    for (job, part) in planned.jobs.iter().zip(parts) {
-        let mut valid = match part.outcome {
+    // Jobs past the parts were never sent (the grading stopped at a criterion it could
+    // not grade): they are gaps too, so every criterion keeps its place.
+    let outcomes = parts.into_iter().map(|p| p.outcome).chain(std::iter::repeat_with(|| {
+        Err("not sent: an earlier criterion could not be graded and there is no fallback".to_owned())
+    }));
+    for (job, outcome) in planned.jobs.iter().zip(outcomes) {
+        let mut valid = match outcome {
             Ok(valid) => valid,
             Err(reason) => {
                 let named = match &job.criterion {
