@@ -258,6 +258,14 @@ fn terse_scope_and_rate_notes_are_not_reported_missing() {
             "`{concept}` missing: {missing:?}"
         );
     }
+    // The openai-api strong ladder answer's scope, in prose (the real model's mock card
+    // was told "Scope not cut" under this very sentence).
+    let prose = "## Scope & estimate
+I will focus on chat completions for the flagship, since that is where the GPUs go, and treat embeddings as a simpler pool.
+";
+    let card = grade(&catalog, "openai-api", prose);
+    let missing = missing_concepts(&card, "scope-estimation");
+    assert!(!missing.iter().any(|m| m == "scope cut"), "{missing:?}");
 }
 
 #[test]
