@@ -81,9 +81,9 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let report = calibrate::report(graded, grader.info(), &catalog, scope, started.elapsed().as_secs_f64());
     // Scorecards quote the agreement measured on the shipped yardstick; a result on a
     // private folder of ladders is printed, not kept in its place.
-    // A quick run does not replace a full measurement of the same grader.
-    let full_kept = calibrate::stored(&config.paths.calibration_dir(), &grader.info())
-        .is_some_and(|kept| !kept.scope.contains(", quick:"));
+    // A quick run (no probes) does not replace a full measurement of the same grader.
+    let full_kept =
+        calibrate::stored(&config.paths.calibration_dir(), &grader.info()).is_some_and(|kept| !kept.probes.is_empty());
     let stored = match &args.ladders {
         None if !(args.quick && full_kept) => Some(calibrate::store(&config.paths.calibration_dir(), &report)),
         _ => None,
