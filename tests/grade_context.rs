@@ -502,3 +502,56 @@ async fn without_fallback_a_criterion_the_model_cannot_grade_leaves_the_card_uns
     let criteria = criteria_count(&catalog());
     assert!(requests < criteria, "{requests} requests for {criteria} criteria");
 }
+
+#[tokio::test]
+async fn a_calibration_counts_the_criteria_a_judge_graded_on_cards_it_could_not_finish() {
+    use sdcoach::catalog::ladder::{self, Level};
+    use sdcoach::grade::calibrate;
+
+    let catalog = Catalog::shipped().expect("shipped catalog");
+    let answers: Vec<_> = ladder::shipped(&catalog)
+        .expect("ladders")
+        .into_iter()
+        .filter(|a| {
+            a.question == "openai-api"
+                && a.probe.is_none()
+                && [Level::NonAnswer, Level::Weak, Level::Strong, Level::Staff].contains(&a.level)
+        })
+        .collect();
+    let (server, _fake) = ContextServer::new(128_000, Wording::OpenAi)
+        .misgrading("deep-dives")
+        .start(false)
+        .await;
+    let client = Arc::new(LlmClient::new(settings(&server.uri(), Some(128_000))).expect("client"));
+    let judge = LlmGrader::new(client, 1, true).with_plan(PlanMode::PerCriterion);
+    let graded = calibrate::grade_all(&catalog, &answers, &judge, 2).await;
+    let criteria = criteria_count(&catalog);
+    for g in &graded {
+        assert_eq!(g.score, None, "a card with a stand-in is not the judge's: {g:#?}");
+        let reason = g.unscored.as_deref().unwrap_or_default();
+        assert!(
+            reason.contains(&format!("could not grade 1 of {criteria} criteria (`deep-dives`")),
+            "{reason}"
+        );
+        let deep_dives = g
+            .criteria
+            .iter()
+            .find(|m| m.id == "deep-dives")
+            .expect("every criterion is listed");
+        assert_eq!(deep_dives.score, None, "the offline stand-in's score is not counted");
+        assert!(
+            deep_dives
+                .failed
+                .as_deref()
+                .unwrap_or_default()
+                .contains("out of range")
+        );
+    }
+    let agreement = calibrate::agreement(&graded);
+    assert_eq!(agreement.unscored, 4);
+    assert_eq!(agreement.criteria.total, 4 * criteria);
+    assert_eq!(agreement.criteria.graded, 4 * (criteria - 1));
+    // The fake gives every criterion the same score on every rung: it ranks nothing.
+    assert_eq!(agreement.criteria.ranked, criteria - 1);
+    assert_eq!(agreement.criteria.spearman, Some(0.0));
+}

@@ -20,8 +20,10 @@ const QUICK_LEVELS: [Level; 4] = [Level::NonAnswer, Level::Weak, Level::Strong, 
 pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let env = |name: &str| std::env::var(name).ok();
     let mut settings = resolve_grader(&args.grader, &config.grader, &env).map_err(usage)?;
-    // A judge that fails is measured as failing, not replaced by the offline grader.
-    settings.fallback = false;
+    // A card the judge graded only in part counts as failed, but the criteria it did
+    // grade are measured too (a small model rarely completes a card), so the offline
+    // heuristic may stand in for the rest: its scores are never counted as the judge's.
+    settings.fallback = true;
     let catalog = super::load_catalog(config)?;
     let mut answers = match &args.ladders {
         Some(dir) => ladder::from_dir(dir, &catalog),
@@ -41,6 +43,13 @@ pub fn run(args: &CalibrateArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let scope = match &args.ladders {
         Some(dir) => format!("{scope} of the ladders in {}", dir.display()),
         None => scope,
+    };
+    let scope = match args.grader.plan {
+        Some(plan) if settings.mode != GraderMode::Offline => {
+            let name = clap::ValueEnum::to_possible_value(&plan).map(|v| v.get_name().to_owned());
+            format!("{scope}, {} plan", name.unwrap_or_default())
+        }
+        _ => scope,
     };
     let scope = if args.quick {
         answers.retain(|a| a.probe.is_none() && QUICK_LEVELS.contains(&a.level));
@@ -166,6 +175,18 @@ notes Δ: largest gap between terse notes and the same facts in prose.\n\n",
         s.push_str(&format!("{q}: {}\n", rungs.join(" · ")));
     }
     s.push('\n');
+    let c = &report.overall.criteria;
+    if c.total > 0 {
+        s.push_str(&format!(
+            "Criterion by criterion: the grader scored {} of {} criteria itself ({}); where it did, its scores rank \
+the rungs with ρ {} (mean over {} question–criterion pairs scored on three rungs or more).\n\n",
+            c.graded,
+            c.total,
+            pct(Some(c.graded as f64 / c.total as f64)),
+            opt(c.spearman, 2),
+            c.ranked
+        ));
+    }
     for p in &report.probes {
         s.push_str(&format!(
             "{} {:<22} {:<14} {} vs {} {} — must be {}\n",

@@ -168,6 +168,7 @@ mod tests {
                 score: Some(4.0),
                 band: "Principal".into(),
                 unscored: None,
+                criteria: Vec::new(),
             })
             .collect();
         store(

@@ -6,6 +6,8 @@
 //! verdict. The result is kept in the state directory so scorecards from the same grader
 //! can show their judge's measured agreement.
 
+pub mod criteria;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +19,7 @@ use super::{GradeRequest, Grader};
 use crate::answer::Transcript;
 use crate::catalog::Catalog;
 use crate::catalog::ladder::{LadderAnswer, Level, Probe};
+use criteria::{CriterionAgreement, CriterionMark};
 
 pub const SCHEMA: &str = "sdcoach.calibration/1";
 
@@ -41,6 +44,9 @@ pub struct Graded {
     pub band: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unscored: Option<String>,
+    /// Each criterion's score by the grader itself, or why it has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria: Vec<CriterionMark>,
 }
 
 /// Whether one probing twin stayed where it must.
@@ -75,6 +81,9 @@ pub struct Agreement {
     pub probes: usize,
     pub answers: usize,
     pub unscored: usize,
+    /// The same measured criterion by criterion (see `criteria`).
+    #[serde(default)]
+    pub criteria: CriterionAgreement,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,6 +167,7 @@ async fn grade_one(catalog: &Catalog, answer: &LadderAnswer, grader: &dyn Grader
         score: None,
         band: String::new(),
         unscored: None,
+        criteria: Vec::new(),
     };
     let Some(question) = catalog.question(&answer.question) else {
         graded.unscored = Some(format!("question `{}` is not loaded", answer.question));
@@ -177,12 +187,23 @@ async fn grade_one(catalog: &Catalog, answer: &LadderAnswer, grader: &dyn Grader
         }
     };
     let card = grader.grade(&request).await;
-    match (&card.overall, card.unscored_reason()) {
-        (Some(overall), None) => {
-            graded.score = Some(overall.score);
-            graded.band.clone_from(&overall.band);
+    let ids: Vec<String> = request.rubric.rubric.criteria.iter().map(|c| c.id.clone()).collect();
+    graded.criteria = criteria::marks(&card, &ids);
+    // A card the model graded only in part is the model's failure, whatever stood in.
+    match (&card.overall, card.unscored_reason(), card.grader.fallback) {
+        (_, Some(reason), _) => graded.unscored = Some(reason.to_owned()),
+        (_, None, true) => {
+            let reason = graded.criteria.first().and_then(|m| m.failed.clone());
+            graded.unscored = Some(reason.unwrap_or_else(|| "the grading fell back".to_owned()));
         }
-        (_, reason) => graded.unscored = Some(reason.unwrap_or("no overall score").to_owned()),
+        (Some(overall), None, false) => match criteria::partial_reason(&graded.criteria) {
+            Some(reason) => graded.unscored = Some(reason),
+            None => {
+                graded.score = Some(overall.score);
+                graded.band.clone_from(&overall.band);
+            }
+        },
+        (None, None, false) => graded.unscored = Some("no overall score".to_owned()),
     }
     graded
 }
@@ -345,6 +366,7 @@ pub fn agreement(graded: &[Graded]) -> Agreement {
         probes: probe_results.len(),
         answers: graded.len(),
         unscored: graded.len() - scored.len(),
+        criteria: criteria::agreement(graded),
     }
 }
 
@@ -488,6 +510,7 @@ mod tests {
             }
             .into(),
             unscored: None,
+            criteria: Vec::new(),
         }
     }
 
