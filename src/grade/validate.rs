@@ -191,11 +191,14 @@ fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
         };
         let rationale = text_field(entry, "rationale");
         let improvement = text_field(entry, "improvement");
-        if rationale.is_empty() {
-            faults.push(format!("criterion `{id}` has an empty `rationale`"));
-        }
-        if improvement.is_empty() {
-            faults.push(format!("criterion `{id}` has an empty `improvement`"));
+        for (field, text) in [("rationale", &rationale), ("improvement", &improvement)] {
+            if text.is_empty() {
+                faults.push(format!("criterion `{id}` has an empty `{field}`"));
+            } else if is_placeholder(text) {
+                faults.push(format!(
+                    "criterion `{id}`: `{field}` is a placeholder ({text:?}), not text; write it for this answer"
+                ));
+            }
         }
         let mut evidence = Vec::new();
         for quote in quotes(entry.get("evidence")) {
@@ -359,6 +362,24 @@ fn text_field(entry: &Value, key: &str) -> String {
     entry.get(key).and_then(Value::as_str).map(plain).unwrap_or_default()
 }
 
+/// A field a model filled with template text instead of content: the whole text inside
+/// angle or square brackets (`<add an improvement suggestion if any>`), the schema's
+/// type name, an ellipsis, or a "none"/"n/a"/"TBD" marker.
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim().trim_end_matches('.').trim();
+    let bracketed = |open: char, close: char| {
+        t.starts_with(open) && t.ends_with(close) && !t[1..t.len() - close.len_utf8()].contains([open, close])
+    };
+    if bracketed('<', '>') || bracketed('[', ']') {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    matches!(
+        lower.as_str(),
+        "" | "string" | "..." | "…" | "none" | "n/a" | "na" | "null" | "tbd" | "todo" | "-" | "—"
+    )
+}
+
 fn quotes(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
@@ -452,6 +473,51 @@ mod tests {
         assert!(list.contains(&normalise_quote(
             "Peak is 40 QPS.\nEdits are indexed in 15 minutes. Then we stream."
         )));
+    }
+
+    #[test]
+    fn template_text_is_not_an_improvement() {
+        for text in [
+            "<add an improvement suggestion if any>",
+            "[improvement]",
+            "string",
+            "N/A.",
+            "…",
+            "None",
+        ] {
+            assert!(is_placeholder(text), "{text:?} is a placeholder");
+        }
+        for text in [
+            "Size the KV cache: <10 GB per replica> is a guess, not a figure.",
+            "State a p95 TTFT target (e.g. <800 ms) before the design.",
+            "<b>Cut</b> the scope and <i>say</i> which features wait",
+            "Name the bottleneck.",
+        ] {
+            assert!(!is_placeholder(text), "{text:?} is content");
+        }
+    }
+
+    #[test]
+    fn a_placeholder_improvement_sends_the_reply_to_repair() {
+        let rubric: Rubric = serde_yaml::from_str(
+            r#"
+id: r
+title: R
+scale: [{score: 0, label: A}, {score: 1, label: B}]
+bands: [{min: 0.0, label: No hire}]
+criteria:
+  - {id: scope, name: Scope, weight: 1.0, phases: [design], levels: {0: none, 1: cut}}
+"#,
+        )
+        .expect("test rubric parses");
+        let answer = "We cut batch mode from v1 and focus on chat.";
+        let reply = r#"{"criteria": [{"id": "scope", "score": 1, "evidence": ["We cut batch mode from v1"],
+            "rationale": "Cuts batch mode.", "improvement": "<add an improvement suggestion if any>"}]}"#;
+        let errors = validate(reply, &rubric, answer).expect_err("a placeholder is not an improvement");
+        assert!(
+            errors.iter().any(|e| e.contains("`improvement` is a placeholder")),
+            "{errors:?}"
+        );
     }
 
     #[test]
