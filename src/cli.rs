@@ -232,7 +232,8 @@ pub struct GraderArgs {
     #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(512..))]
     pub context_tokens: Option<u32>,
     /// How to split a grading: `auto` sends the whole rubric in one request when it fits the context and grades
-    /// criterion by criterion when it does not; `per-criterion` always does one request per criterion.
+    /// criterion by criterion when it does not; `whole` always sends one request (an error when it cannot fit);
+    /// `per-criterion` always does one request per criterion.
     #[arg(long, value_enum, value_name = "PLAN")]
     pub plan: Option<PlanArg>,
 }
