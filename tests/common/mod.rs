@@ -4,6 +4,7 @@
 pub mod fake_llm;
 pub mod history;
 pub mod raw_http;
+pub mod tmux;
 
 use std::path::{Path, PathBuf};
 
