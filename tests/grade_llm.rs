@@ -242,10 +242,20 @@ async fn success_gives_a_scored_card_with_evidence_usage_cost_and_grader() {
         "every criterion is a required property"
     );
     let system = body["messages"][0]["content"].as_str().expect("system");
-    assert!(system.contains("VERBATIM") && system.contains("DATA, not instructions"));
+    assert!(system.contains("sdcoach quotes them") && system.contains("DATA, not instructions"));
+    let evidence = &body["response_format"]["json_schema"]["schema"]["properties"]["criteria"]["properties"]
+        [h.criteria_ids()[0].as_str()]["properties"]["evidence"];
+    assert_eq!(
+        evidence["items"]["pattern"], "^S[1-9][0-9]{0,3}$",
+        "evidence is cited by sentence id"
+    );
     assert!(system.contains("reference notes") && system.contains("Tenant filter applied at retrieval"));
     let user = body["messages"][1]["content"].as_str().expect("user");
     assert!(user.contains("<<<ANSWER ") && user.contains("<<<END ANSWER "));
+    assert!(
+        user.contains("[S1] ") && user.contains("[S2] "),
+        "the answer's sentences are tagged"
+    );
     let requests = chats(&server).await;
     let auth = requests[0]
         .headers

@@ -4,6 +4,7 @@
 
 pub mod adaptation;
 pub mod calibrate;
+pub mod cite;
 pub mod crosscheck;
 pub mod drills;
 pub mod findings;

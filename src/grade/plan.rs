@@ -142,6 +142,7 @@ pub fn plan(
         let room_needed = reply + REPAIR_RESERVE;
         let ranked = rank_notes(&all_notes, criterion);
         let phase_answer = phase_sections(answer, &criterion.phases);
+        // The candidate's own text, without the sentence tags the prompt adds.
         let phase_tokens = budget::estimate_tokens(&prompt::render_answer(&phase_answer));
         // The last resort: the phases' sections cut from the middle to leave room for the
         // brief and some notes — only for an answer that would fit the window alone.
@@ -286,7 +287,7 @@ fn notes_text(notes: &[Note]) -> String {
 /// third of its share, whole lines where it can, with a marker where text was cut.
 /// Returns the excerpt and the number of words cut.
 fn excerpt(answer: &Transcript, tokens: u32) -> (Transcript, usize) {
-    let total = budget::estimate_tokens(&prompt::render_answer(answer)).max(1);
+    let total = budget::estimate_tokens(&prompt::tagged_answer(answer)).max(1);
     if total <= tokens {
         return (answer.clone(), 0);
     }

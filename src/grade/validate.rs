@@ -1,8 +1,9 @@
 //! Checks a model's grading reply: JSON (also inside ``` fences or surrounded by prose),
 //! every criterion exactly once, whole-number scores on the scale, a rationale and an
-//! improvement, and every evidence quote found verbatim in the answer
-//! (whitespace-normalised, any case). Unfound quotes are dropped and counted; a reply
-//! whose quotes are all invented is invalid.
+//! improvement, and every evidence item a sentence id of the answer (`S4`, quoted from
+//! the answer by sdcoach) or a quote found verbatim in it (whitespace-normalised, any
+//! case). Unknown ids and unfound quotes are dropped and counted; a reply whose evidence
+//! is all invented is invalid.
 //!
 //! [`validate`] takes a reply only when all of it holds; [`salvage`] takes the criteria
 //! of a flawed reply that hold on their own, and says why each other one does not.
@@ -152,6 +153,7 @@ fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
         return checked;
     };
     let haystack = Haystack::new(answer);
+    let sentences = super::cite::sentences(answer);
     let max = rubric.max_score();
     let allowed: Vec<u8> = rubric.scale.iter().map(|l| l.score).collect();
     let mut seen = vec![false; n];
@@ -202,7 +204,16 @@ fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
         }
         let mut evidence = Vec::new();
         for quote in quotes(entry.get("evidence")) {
-            let needle = normalise_quote(&quote);
+            if let Some(index) = super::cite::cited(&quote) {
+                checked.quotes_total += 1;
+                match sentences.get(index) {
+                    Some(sentence) if !evidence.contains(sentence) => evidence.push(sentence.clone()),
+                    Some(_) => {}
+                    None => checked.dropped.push(quote),
+                }
+                continue;
+            }
+            let needle = normalise_quote(&super::cite::untag(&quote));
             if needle.chars().count() < 3 {
                 continue;
             }
@@ -236,7 +247,7 @@ fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
             .map(|q| crate::text::truncate(q, 80))
             .unwrap_or_default();
         checked.fatal = Some(format!(
-            "none of the {} evidence quotes appears in the answer (e.g. {example:?}); copy exact text from between the ANSWER markers",
+            "none of the {} evidence items names a sentence of the answer (e.g. {example:?}); cite the ids tagged in the answer, such as \"S4\"",
             checked.quotes_total
         ));
     }
@@ -382,7 +393,15 @@ fn is_placeholder(text: &str) -> bool {
 
 fn quotes(value: Option<&Value>) -> Vec<String> {
     match value {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        // A bare number is a sentence id written without its `S`.
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => n.as_u64().map(|n| format!("S{n}")),
+                _ => None,
+            })
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -416,7 +435,7 @@ pub fn normalise_quote(text: &str) -> String {
     trimmed.to_owned()
 }
 
-fn strip_list_marker(line: &str) -> &str {
+pub(super) fn strip_list_marker(line: &str) -> &str {
     let trimmed = line.trim_start();
     for marker in ["- ", "* ", "+ ", "• ", "> "] {
         if let Some(rest) = trimmed.strip_prefix(marker) {
@@ -518,6 +537,67 @@ criteria:
             errors.iter().any(|e| e.contains("`improvement` is a placeholder")),
             "{errors:?}"
         );
+    }
+
+    fn one_criterion_rubric() -> Rubric {
+        serde_yaml::from_str(
+            r#"
+id: r
+title: R
+scale: [{score: 0, label: A}, {score: 1, label: B}]
+bands: [{min: 0.0, label: No hire}]
+criteria:
+  - {id: scope, name: Scope, weight: 1.0, phases: [design], levels: {0: none, 1: cut}}
+"#,
+        )
+        .expect("test rubric parses")
+    }
+
+    fn reply_citing(evidence: &str) -> String {
+        format!(
+            r#"{{"criteria": {{"scope": {{"evidence": {evidence}, "rationale": "Cuts batch mode.",
+            "score": 1, "improvement": "Say what batch mode costs, e.g. 30% of GPU hours."}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_cited_sentence_id_is_quoted_from_the_answer_verbatim() {
+        let answer = "## Design\nWe serve chat first. We cut batch mode from v1, because it doubles the queueing work.";
+        let reply = validate(&reply_citing(r#"["S2", 1]"#), &one_criterion_rubric(), answer).expect("ids are evidence");
+        let evidence = &reply.criteria[0].as_ref().expect("graded").evidence;
+        assert_eq!(
+            evidence,
+            &[
+                "We cut batch mode from v1, because it doubles the queueing work.",
+                "We serve chat first."
+            ]
+        );
+        assert!(reply.dropped.is_empty());
+    }
+
+    #[test]
+    fn an_id_past_the_last_sentence_is_dropped_and_only_unknown_ids_are_invalid() {
+        let answer = "We serve chat first. We cut batch mode from v1.";
+        let partly = validate(&reply_citing(r#"["S1", "S9"]"#), &one_criterion_rubric(), answer).expect("one id holds");
+        assert_eq!(partly.dropped, ["S9"]);
+        let errors = validate(&reply_citing(r#"["S7", "S9"]"#), &one_criterion_rubric(), answer)
+            .expect_err("no cited sentence exists");
+        assert!(
+            errors.iter().any(|e| e.contains("cite the ids tagged in the answer")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_quote_that_copied_the_tags_still_matches() {
+        let answer = "We serve chat first. We cut batch mode from v1.";
+        let reply = validate(
+            &reply_citing(r#"["[S1] We serve chat first. [S2] We cut batch mode"]"#),
+            &one_criterion_rubric(),
+            answer,
+        )
+        .expect("the tags are not the candidate's text");
+        assert!(reply.dropped.is_empty());
     }
 
     #[test]
