@@ -19,10 +19,29 @@ fn is_heading(line: &str) -> bool {
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &["e.g.", "i.e.", "vs.", "etc.", "approx.", "cf.", "incl.", "no.", "fig."];
 
-/// The byte ranges of the sentences in one line: a sentence ends at `.`, `!` or `?`
-/// followed by a space and a capital letter, a digit or an opening bracket or quote,
-/// unless the word is an abbreviation. A non-blank line is at least one sentence.
+/// Where the grading prompt cut text from a long answer (`plan::excerpt`): not the
+/// candidate's words, so never part of a sentence.
+const CUT: &str = "[…]";
+
+/// The byte ranges of the sentences in one line, the cut marker left out.
 fn sentence_spans(line: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut offset = 0;
+    for segment in line.split(CUT) {
+        spans.extend(
+            segment_spans(segment)
+                .into_iter()
+                .map(|(start, end)| (start + offset, end + offset)),
+        );
+        offset += segment.len() + CUT.len();
+    }
+    spans
+}
+
+/// The byte ranges of the sentences in text without a cut: a sentence ends at `.`, `!`
+/// or `?` followed by a space and a capital letter, a digit or an opening bracket or
+/// quote, unless the word is an abbreviation. Non-blank text is at least one sentence.
+fn segment_spans(line: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     // After the indent and any list marker (`- `, `1. `), so the tag sits inside the item.
     let mut start = line.len() - super::validate::strip_list_marker(line).trim_start().len();
@@ -136,6 +155,19 @@ mod tests {
         );
         assert_eq!(sentence_spans("Use approx. 800 GPUs.").len(), 1);
         assert_eq!(sentence_spans("1. Client sends. Gateway checks."), [(3, 16), (17, 32)]);
+    }
+
+    #[test]
+    fn the_marker_where_an_excerpt_was_cut_is_no_sentence() {
+        let tagged = tag("Scale is 20k req/s and growing […] so we shard by org.\n[…]\nWe keep 30% headroom.");
+        assert_eq!(
+            tagged,
+            "[S1] Scale is 20k req/s and growing […] [S2] so we shard by org.\n[…]\n[S3] We keep 30% headroom."
+        );
+        assert_eq!(
+            sentences("Scale is 20k req/s and growing […] so we shard by org.")[1],
+            "so we shard by org."
+        );
     }
 
     #[test]

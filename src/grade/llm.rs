@@ -252,6 +252,18 @@ impl LlmGrader {
                 format!("{dropped} of {quotes_total} evidence quotes were not in the answer and were dropped{example}"),
             ));
         }
+        let mut filled: Vec<&str> = successes.iter().flat_map(|s| &s.filled).map(String::as_str).collect();
+        filled.sort_unstable();
+        filled.dedup();
+        if !filled.is_empty() {
+            warnings.push(Warning::new(
+                WarningKind::ImprovementFromRubric,
+                format!(
+                    "the model gave no improvement for {}, even after a repair; the rubric's next level is shown instead",
+                    filled.join(", ")
+                ),
+            ));
+        }
         // A criterion no sample graded is scored by the offline grader, and says so.
         let mut stand_ins: Vec<(String, String)> = Vec::new();
         let mut offline_card: Option<Scorecard> = None;
@@ -399,7 +411,6 @@ impl LlmGrader {
     /// many at once as the server takes), merged; planned again when a request turns
     /// out not to fit.
     async fn grade_once(&self, request: &GradeRequest<'_>, clean: &Transcript, deadline: &Deadline) -> Attempt {
-        let answer = prompt::render_answer(clean);
         let mut attempt = Attempt::new();
         let mut replans = 0;
         loop {
@@ -458,7 +469,7 @@ impl LlmGrader {
             let mut parts: Vec<Attempt> = Vec::with_capacity(total);
             let mut next = 0;
             if !confirmed && total > 1 {
-                let first = self.run_reported(&planned.jobs[0], &answer, &batch).await;
+                let first = self.run_reported(&planned.jobs[0], &batch).await;
                 let failed_on_context = first.context_failure;
                 parts.push(first);
                 next = 1;
@@ -473,7 +484,7 @@ impl LlmGrader {
             let mut stopped_at_a_gap = false;
             let mut rest = std::pin::pin!(
                 futures::stream::iter(next..total)
-                    .map(|i| self.run_reported(&planned.jobs[i], &answer, &batch))
+                    .map(|i| self.run_reported(&planned.jobs[i], &batch))
                     .buffered(parallel.max(1))
             );
             while let Some(part) = rest.next().await {
@@ -529,7 +540,7 @@ impl LlmGrader {
         }
     }
 
-    async fn run_reported(&self, job: &Job, answer: &str, batch: &Batch<'_>) -> Attempt {
+    async fn run_reported(&self, job: &Job, batch: &Batch<'_>) -> Attempt {
         if batch.deadline.passed() {
             let mut skipped = Attempt::new();
             skipped.outcome = Err("not sent: the grading's deadline had passed".into());
@@ -544,7 +555,7 @@ impl LlmGrader {
         self.report(Progress::Started {
             criterion: job.criterion.clone(),
         });
-        let part = self.run_job(job, answer, batch.deadline).await;
+        let part = self.run_job(job, batch.deadline).await;
         if part.server_stuck {
             batch.stuck.store(true, Ordering::Relaxed);
         }
@@ -559,8 +570,9 @@ impl LlmGrader {
 
     /// One request of a plan: sent (json_schema, or json_object when the server refuses
     /// it), checked, repaired once.
-    async fn run_job(&self, job: &Job, answer: &str, deadline: &Deadline) -> Attempt {
+    async fn run_job(&self, job: &Job, deadline: &Deadline) -> Attempt {
         let rubric = &job.rubric.rubric;
+        let answer = job.answer.as_str();
         let schema = prompt::reply_schema(rubric);
         let mut attempt = Attempt::new();
         let mut as_object = self.schema_refused.load(Ordering::Relaxed);
@@ -717,6 +729,7 @@ fn merge(planned: &plan::Plan, parts: Vec<Attempt>) -> Result<ValidReply, String
         gaps: Vec::new(),
         quotes_total: 0,
         dropped: Vec::new(),
+        filled: Vec::new(),
     };
     let mut first_failure = None;
     // Jobs past the parts were never sent (the grading stopped at a criterion it could
@@ -740,6 +753,7 @@ fn merge(planned: &plan::Plan, parts: Vec<Attempt>) -> Result<ValidReply, String
         merged.gaps.append(&mut valid.gaps);
         merged.quotes_total += valid.quotes_total;
         merged.dropped.append(&mut valid.dropped);
+        merged.filled.append(&mut valid.filled);
     }
     if merged.graded() == 0 {
         return Err(first_failure

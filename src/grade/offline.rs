@@ -578,20 +578,7 @@ fn grade_criterion(
     let improvement = match (&capped_by, missing.first()) {
         (Some(reason), _) => reason.clone(),
         (None, Some(signal)) => hint_for(signal, context),
-        (None, None) => {
-            let level = score.round() as u8;
-            let next = level.saturating_add(1).min(max);
-            let descriptor = criterion.levels.get(&next).map_or("", String::as_str).trim();
-            if level >= max {
-                // Nothing above: say what the top asks, not how to reach where it already is.
-                format!(
-                    "At the top of the scale, {max} ({}), which asks: {descriptor}",
-                    rubric.level_label(max)
-                )
-            } else {
-                format!("To reach {next} ({}): {descriptor}", rubric.level_label(next))
-            }
-        }
+        (None, None) => rubric.next_step(criterion, score.round() as u8),
     };
 
     let mut rationale = format!(

@@ -56,6 +56,9 @@ pub struct Job {
     pub reply_tokens: u32,
     /// What was left out to fit ("2 of 30 notes", "the answer outside its phases").
     pub trimmed: Vec<String>,
+    /// The answer as this request shows it (`prompt::render_answer` of the whole answer,
+    /// its phases or an excerpt): what the reply's quotes and sentence ids refer to.
+    pub answer: String,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +126,7 @@ pub fn plan(
                 prompt_tokens: whole_prompt,
                 reply_tokens: whole_reply,
                 trimmed: Vec::new(),
+                answer: prompt::render_answer(answer),
             }],
             note: None,
         });
@@ -216,6 +220,7 @@ pub fn plan(
                 prompt_tokens: tokens,
                 reply_tokens: reply,
                 trimmed,
+                answer: prompt::render_answer(text),
             });
             if enough_notes {
                 break;

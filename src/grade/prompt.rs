@@ -25,7 +25,8 @@ pub fn reply_schema(rubric: &Rubric) -> Value {
         "properties": {
             "evidence": {
                 "type": "array",
-                "items": { "type": "string", "pattern": "^S[1-9][0-9]{0,3}$" }
+                "items": { "type": "string", "pattern": "^S[1-9][0-9]{0,3}$" },
+                "maxItems": super::validate::MAX_EVIDENCE
             },
             "rationale": { "type": "string" },
             "score": { "type": "integer", "enum": scores },

@@ -307,6 +307,9 @@ pub enum WarningKind {
     CriteriaFellBack,
     /// The first reply was invalid; a repaired reply was used.
     Repaired,
+    /// The judge left some improvements empty even after a repair; the rubric's next
+    /// level is shown for those criteria.
+    ImprovementFromRubric,
     /// The server rejected json_schema output; json_object with the schema in the prompt was used.
     SchemaFallback,
     /// The reply was cut off (finish_reason "length").

@@ -12,6 +12,10 @@ use serde_json::Value;
 
 use crate::rubric::Rubric;
 
+/// Evidence items read per criterion, as the prompt and schema ask: a judge that cites
+/// every sentence has not chosen any.
+pub const MAX_EVIDENCE: usize = 3;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyCriterion {
     pub id: String,
@@ -36,6 +40,9 @@ pub struct ValidReply {
     pub quotes_total: usize,
     /// Quotes not found in the answer, dropped.
     pub dropped: Vec<String>,
+    /// Criteria whose improvement the judge left empty or as template text, after a
+    /// repair: sdcoach shows the rubric's next level instead (`Rubric::next_step`).
+    pub filled: Vec<String>,
 }
 
 impl ValidReply {
@@ -53,6 +60,7 @@ impl ValidReply {
                 .collect(),
             quotes_total: 0,
             dropped: Vec::new(),
+            filled: Vec::new(),
         }
     }
 
@@ -67,6 +75,9 @@ struct Checked {
     found: Vec<Option<ReplyCriterion>>,
     /// One per rubric criterion: what is wrong with its entry.
     faults: Vec<Vec<String>>,
+    /// One per rubric criterion: a flaw worth a repair request but not worth losing the
+    /// criterion over (an empty improvement, which sdcoach can fill from the rubric).
+    soft: Vec<Vec<String>>,
     /// Errors not tied to one criterion (unknown ids, entries without an id).
     loose: Vec<String>,
     /// An error that leaves nothing to take from the reply.
@@ -89,6 +100,7 @@ pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply,
         .loose
         .into_iter()
         .chain(checked.faults.into_iter().flatten())
+        .chain(checked.soft.into_iter().flatten())
         .collect();
     if !errors.is_empty() {
         return Err(errors);
@@ -98,6 +110,7 @@ pub fn validate(text: &str, rubric: &Rubric, answer: &str) -> Result<ValidReply,
         gaps: Vec::new(),
         quotes_total: checked.quotes_total,
         dropped: checked.dropped,
+        filled: Vec::new(),
     })
 }
 
@@ -111,9 +124,20 @@ pub fn salvage(text: &str, rubric: &Rubric, answer: &str) -> Option<ValidReply> 
     }
     let mut criteria = Vec::with_capacity(rubric.criteria.len());
     let mut gaps = Vec::new();
-    for ((criterion, entry), faults) in rubric.criteria.iter().zip(checked.found).zip(checked.faults) {
-        if faults.is_empty() && entry.is_some() {
-            criteria.push(entry);
+    let mut filled = Vec::new();
+    for (((criterion, entry), faults), soft) in rubric
+        .criteria
+        .iter()
+        .zip(checked.found)
+        .zip(checked.faults)
+        .zip(checked.soft)
+    {
+        if let Some(mut entry) = entry.filter(|_| faults.is_empty()) {
+            if !soft.is_empty() {
+                entry.improvement = rubric.next_step(criterion, entry.score);
+                filled.push(criterion.id.clone());
+            }
+            criteria.push(Some(entry));
         } else {
             criteria.push(None);
             gaps.push(Gap {
@@ -127,6 +151,7 @@ pub fn salvage(text: &str, rubric: &Rubric, answer: &str) -> Option<ValidReply> 
         gaps,
         quotes_total: checked.quotes_total,
         dropped: checked.dropped,
+        filled,
     };
     (reply.graded() > 0).then_some(reply)
 }
@@ -136,6 +161,7 @@ fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
     let mut checked = Checked {
         found: vec![None; n],
         faults: vec![Vec::new(); n],
+        soft: vec![Vec::new(); n],
         loose: Vec::new(),
         fatal: None,
         quotes_total: 0,
@@ -194,16 +220,22 @@ fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
         let rationale = text_field(entry, "rationale");
         let improvement = text_field(entry, "improvement");
         for (field, text) in [("rationale", &rationale), ("improvement", &improvement)] {
-            if text.is_empty() {
-                faults.push(format!("criterion `{id}` has an empty `{field}`"));
+            let fault = if text.is_empty() {
+                format!("criterion `{id}` has an empty `{field}`")
             } else if is_placeholder(text) {
-                faults.push(format!(
-                    "criterion `{id}`: `{field}` is a placeholder ({text:?}), not text; write it for this answer"
-                ));
+                format!("criterion `{id}`: `{field}` is a placeholder ({text:?}), not text; write it for this answer")
+            } else {
+                continue;
+            };
+            // The rationale is the judgement itself; a missing improvement the rubric can stand in for.
+            if field == "improvement" {
+                checked.soft[index].push(fault);
+            } else {
+                faults.push(fault);
             }
         }
         let mut evidence = Vec::new();
-        for quote in quotes(entry.get("evidence")) {
+        for quote in quotes(entry.get("evidence")).into_iter().take(MAX_EVIDENCE) {
             if let Some(index) = super::cite::cited(&quote) {
                 checked.quotes_total += 1;
                 match sentences.get(index) {
@@ -558,6 +590,45 @@ criteria:
             r#"{{"criteria": {{"scope": {{"evidence": {evidence}, "rationale": "Cuts batch mode.",
             "score": 1, "improvement": "Say what batch mode costs, e.g. 30% of GPU hours."}}}}}}"#
         )
+    }
+
+    #[test]
+    fn an_improvement_still_missing_after_repair_is_the_rubrics_next_level() {
+        let answer = "We serve chat first. We cut batch mode from v1.";
+        let reply = r#"{"criteria": {"scope": {"evidence": ["S2"], "rationale": "Cuts batch mode.", "score": 0,
+            "improvement": "<no improvement>"}}}"#;
+        assert!(
+            validate(reply, &one_criterion_rubric(), answer).is_err(),
+            "first, a repair is asked for"
+        );
+        let kept = salvage(reply, &one_criterion_rubric(), answer).expect("the judgement itself is sound");
+        let graded = kept.criteria[0].as_ref().expect("graded by the judge");
+        assert_eq!(graded.improvement, "To reach 1 (B): cut");
+        assert_eq!(graded.score, 0);
+        assert_eq!(kept.filled, ["scope"]);
+        assert!(kept.gaps.is_empty());
+    }
+
+    #[test]
+    fn an_empty_rationale_still_costs_the_criterion() {
+        let reply = r#"{"criteria": {"scope": {"evidence": ["S1"], "rationale": "", "score": 1,
+            "improvement": "Say what batch mode costs."}}}"#;
+        assert!(salvage(reply, &one_criterion_rubric(), "We cut batch mode from v1.").is_none());
+    }
+
+    #[test]
+    fn only_the_first_three_evidence_items_are_read() {
+        let answer = "One. Two. Three. Four. Five.";
+        let reply = validate(
+            &reply_citing(r#"["S1", "S2", "S3", "S4", "S5"]"#),
+            &one_criterion_rubric(),
+            answer,
+        )
+        .expect("valid");
+        assert_eq!(
+            reply.criteria[0].as_ref().expect("graded").evidence,
+            ["One.", "Two.", "Three."]
+        );
     }
 
     #[test]

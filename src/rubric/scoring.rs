@@ -213,6 +213,24 @@ impl Rubric {
         })
     }
 
+    /// What the rubric asks of `criterion` above `level`: "To reach 3 (Solid): …", or
+    /// at the top, what the top level asks. The improvement a grader falls back to when
+    /// it has nothing more specific.
+    pub fn next_step(&self, criterion: &Criterion, level: u8) -> String {
+        let max = self.max_score();
+        let next = level.saturating_add(1).min(max);
+        let descriptor = criterion.levels.get(&next).map_or("", String::as_str).trim();
+        if level >= max {
+            // Nothing above: say what the top asks, not how to reach where it already is.
+            format!(
+                "At the top of the scale, {max} ({}), which asks: {descriptor}",
+                self.level_label(max)
+            )
+        } else {
+            format!("To reach {next} ({}): {descriptor}", self.level_label(next))
+        }
+    }
+
     pub fn level_label(&self, score: u8) -> &str {
         self.scale
             .iter()
