@@ -212,6 +212,13 @@ const EVAL: &[&str] = &[
     "labeled set",
     "human labels",
     "judge",
+    "evaluate",
+    "evaluated",
+    "a/b test",
+    "a/b tests",
+    "holdout",
+    "win rate",
+    "win-rate",
 ];
 const FALLBACK: &[&str] = &[
     "fallback",
@@ -396,6 +403,14 @@ mod tests {
         assert!(k.contains(&MistakeKind::NoFailureModes));
         assert!(k.contains(&MistakeKind::NoEvalPipeline));
         assert!(k.contains(&MistakeKind::NoFallback));
+    }
+
+    #[test]
+    fn an_offline_evaluation_then_an_ab_test_is_an_eval_pipeline() {
+        let k = kinds(
+            "Model updates: evaluate offline, then A/B test on a slice of traffic with a holdout, and roll back if they regress.",
+        );
+        assert!(!k.contains(&MistakeKind::NoEvalPipeline), "{k:?}");
     }
 
     #[test]
