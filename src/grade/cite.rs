@@ -170,6 +170,33 @@ mod tests {
         );
     }
 
+    /// The id the prompt shows before a sentence and the sentence validation looks up
+    /// under that id agree, on every shipped calibration answer.
+    #[test]
+    fn the_tags_and_the_lookup_number_the_same_sentences() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("calibration");
+        let mut checked = 0;
+        for question in std::fs::read_dir(dir).expect("calibration answers") {
+            for file in std::fs::read_dir(question.expect("entry").path()).expect("a question's rungs") {
+                let text = std::fs::read_to_string(file.expect("entry").path()).expect("readable");
+                let tagged = tag(&text);
+                let looked_up = sentences(&text);
+                let parts: Vec<&str> = MARKER.split(&tagged).skip(1).collect();
+                assert_eq!(parts.len(), looked_up.len());
+                for (n, (part, sentence)) in parts.iter().zip(&looked_up).enumerate() {
+                    let shown = super::super::validate::normalise_quote(part);
+                    assert!(
+                        shown.starts_with(sentence.as_str()),
+                        "S{}: {shown:?} vs {sentence:?}",
+                        n + 1
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 40, "only {checked} answers");
+    }
+
     #[test]
     fn an_id_is_read_in_the_forms_small_models_write_it() {
         for item in ["S4", "[S4]", "s4", " S 4 ", "[ S4 ]"] {
