@@ -259,7 +259,7 @@ impl LlmGrader {
             warnings.push(Warning::new(
                 WarningKind::ImprovementFromRubric,
                 format!(
-                    "the model gave no improvement for {}, even after a repair; the rubric's next level is shown instead",
+                    "the model gave no usable improvement for {} (empty, template text or its rationale again), even after a repair; the rubric's next level is shown instead",
                     filled.join(", ")
                 ),
             ));

@@ -40,8 +40,9 @@ pub struct ValidReply {
     pub quotes_total: usize,
     /// Quotes not found in the answer, dropped.
     pub dropped: Vec<String>,
-    /// Criteria whose improvement the judge left empty or as template text, after a
-    /// repair: sdcoach shows the rubric's next level instead (`Rubric::next_step`).
+    /// Criteria whose improvement the judge left empty, as template text or as its
+    /// rationale again, after a repair: sdcoach shows the rubric's next level instead
+    /// (`Rubric::next_step`).
     pub filled: Vec<String>,
 }
 
@@ -234,6 +235,11 @@ fn check(text: &str, rubric: &Rubric, answer: &str) -> Checked {
                 faults.push(fault);
             }
         }
+        if !rationale.is_empty() && repeats(&improvement, &rationale) {
+            checked.soft[index].push(format!(
+                "criterion `{id}`: the `improvement` repeats the rationale; say what the candidate should change"
+            ));
+        }
         let mut evidence = Vec::new();
         for quote in quotes(entry.get("evidence")).into_iter().take(MAX_EVIDENCE) {
             if let Some(index) = super::cite::cited(&quote) {
@@ -423,6 +429,25 @@ fn is_placeholder(text: &str) -> bool {
     )
 }
 
+/// Whether `improvement` mostly restates `rationale` (half or more of its three-word
+/// runs appear there), as a small model does when it has no change to suggest.
+fn repeats(improvement: &str, rationale: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let runs = |words: &[String]| -> Vec<String> { words.windows(3).map(|w| w.join(" ")).collect() };
+    let said: std::collections::HashSet<String> = runs(&words(rationale)).into_iter().collect();
+    let offered = runs(&words(improvement));
+    if offered.len() < 4 {
+        return false;
+    }
+    let repeated = offered.iter().filter(|run| said.contains(*run)).count();
+    repeated * 2 >= offered.len()
+}
+
 fn quotes(value: Option<&Value>) -> Vec<String> {
     match value {
         // A bare number is a sentence id written without its `S`.
@@ -607,6 +632,29 @@ criteria:
         assert_eq!(graded.score, 0);
         assert_eq!(kept.filled, ["scope"]);
         assert!(kept.gaps.is_empty());
+    }
+
+    #[test]
+    fn an_improvement_that_restates_the_rationale_is_no_improvement() {
+        let praise = "The candidate provides a clear, well-structured design that aligns with the characterisation.";
+        assert!(repeats(praise, praise));
+        assert!(repeats(
+            &format!("Based on the analysis, I can conclude that {}", praise.to_lowercase()),
+            praise
+        ));
+        assert!(!repeats(
+            "State the p95 TTFT target per tier, e.g. under 800 ms for paid users.",
+            praise
+        ));
+        let reply = format!(
+            r#"{{"criteria": {{"scope": {{"evidence": ["S1"], "rationale": "{praise}", "score": 0, "improvement": "{praise}"}}}}}}"#
+        );
+        let kept = salvage(&reply, &one_criterion_rubric(), "We cut batch mode from v1.").expect("kept");
+        assert_eq!(kept.filled, ["scope"]);
+        assert_eq!(
+            kept.criteria[0].as_ref().expect("graded").improvement,
+            "To reach 1 (B): cut"
+        );
     }
 
     #[test]
