@@ -53,7 +53,10 @@ fn segment_spans(line: &str) -> Vec<(usize, usize)> {
         let next = line[i + 1..].trim_start().chars().next();
         let opens = next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || matches!(n, '(' | '"' | '\'' | '`'));
         let word = line[start..=i].rsplit(' ').next().unwrap_or("").to_lowercase();
-        if !opens || ABBREVIATIONS.contains(&word.as_str()) {
+        // "… limits. 2. The chat service …": an inline list number opens the next
+        // sentence rather than being one.
+        let list_number = word.len() > 1 && word[..word.len() - 1].chars().all(|c| c.is_ascii_digit());
+        if !opens || list_number || ABBREVIATIONS.contains(&word.as_str()) {
             continue;
         }
         if !line[start..=i].trim().is_empty() {
@@ -155,6 +158,14 @@ mod tests {
         );
         assert_eq!(sentence_spans("Use approx. 800 GPUs.").len(), 1);
         assert_eq!(sentence_spans("1. Client sends. Gateway checks."), [(3, 16), (17, 32)]);
+        assert_eq!(
+            sentences("The app talks to the gateway. 2. The chat service loads history. 3. Moderation runs."),
+            [
+                "The app talks to the gateway.",
+                "The chat service loads history.",
+                "Moderation runs."
+            ]
+        );
     }
 
     #[test]

@@ -178,7 +178,8 @@ requirements, quantified trade-offs, and failure handling designed in.\n"
 2. `evidence`: the ids of up to 3 sentences of the answer that support it, as tagged before each sentence \
 (\"S4\"); sdcoach quotes them. Cite only the candidate's sentences, never this brief or the markers. If nothing \
 supports the criterion, leave the list empty and score the lowest level.\n\
-3. `rationale`: compare the evidence with the level descriptors; say which level it meets and what keeps it from the next.\n\
+3. `rationale`: compare the evidence with the level descriptors; say which level it meets and what keeps it from the next. \
+Name a sentence by a few of its words, not by its id: the candidate never sees the ids.\n\
 4. `score`: only now pick one whole number from the scale.\n\
 5. `improvement`: one concrete change grounded in what the candidate wrote, with a number or an example \
 (\"state p95 TTFT, e.g. < 800 ms\"), not generic advice.\n\
