@@ -438,7 +438,7 @@ async fn invented_quotes_are_dropped_and_counted() {
     // One quote per criterion, and two for the first.
     let quotes = h.criteria_ids().len() + 1;
     assert!(
-        warning.message.starts_with(&format!("2 of {quotes} evidence quotes")),
+        warning.message.starts_with(&format!("2 of {quotes} evidence items")),
         "{}",
         warning.message
     );

@@ -19,6 +19,10 @@ use super::{GradeRequest, Grader, OfflineGrader};
 /// rubric are 0.7–0.8 wide).
 const DISAGREE_POINTS: f64 = 1.0;
 
+/// Levels apart on one criterion that mean one of the two graders misread the answer
+/// (a judge that calls a drawn, reasoned architecture "absent", say).
+const CRITERION_DISAGREE_LEVELS: f64 = 2.0;
+
 pub struct CrossChecked {
     inner: Arc<dyn Grader>,
     /// Where `sdcoach calibrate` keeps its results; `None` skips the calibration note.
@@ -87,6 +91,29 @@ score alone; run `sdcoach calibrate --grader llm` to measure this judge on the e
                 ),
             );
         }
+    }
+    let apart: Vec<String> = card
+        .criteria
+        .iter()
+        .filter_map(|judged| {
+            let heuristic = offline.criteria.iter().find(|o| o.id == judged.id)?;
+            ((judged.score - heuristic.score).abs() >= CRITERION_DISAGREE_LEVELS).then(|| {
+                format!(
+                    "{} (judge {:.0}, heuristic {:.0})",
+                    judged.id, judged.score, heuristic.score
+                )
+            })
+        })
+        .collect();
+    if !apart.is_empty() {
+        card.warn(
+            WarningKind::JudgesDisagree,
+            format!(
+                "the judge and the offline heuristic are two levels or more apart on {}: read those criteria's \
+evidence and rationale against the answer before acting on them",
+                apart.join(", ")
+            ),
+        );
     }
     let Some(dir) = calibration_dir else {
         return;
@@ -198,6 +225,16 @@ mod tests {
             .find(|w| w.kind == WarningKind::JudgesDisagree)
             .unwrap();
         assert!(disagree.message.contains("sdcoach calibrate"));
+        let per_criterion = card
+            .warnings
+            .iter()
+            .find(|w| w.kind == WarningKind::JudgesDisagree && w.message.contains("two levels or more apart"))
+            .expect("the criteria the judge calls 4 and the heuristic 0 to 2 are named");
+        assert!(
+            per_criterion.message.contains("(judge 4, heuristic"),
+            "{}",
+            per_criterion.message
+        );
     }
 
     #[test]

@@ -249,7 +249,7 @@ impl LlmGrader {
                 .map_or(String::new(), |q| format!(" (e.g. {:?})", crate::text::truncate(q, 80)));
             warnings.push(Warning::new(
                 WarningKind::QuotesDropped,
-                format!("{dropped} of {quotes_total} evidence quotes were not in the answer and were dropped{example}"),
+                format!("{dropped} of {quotes_total} evidence items were not in the answer (an unknown sentence id or text it does not contain) and were dropped{example}"),
             ));
         }
         let mut filled: Vec<&str> = successes.iter().flat_map(|s| &s.filled).map(String::as_str).collect();

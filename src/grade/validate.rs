@@ -422,6 +422,11 @@ fn is_placeholder(text: &str) -> bool {
     if bracketed('<', '>') || bracketed('[', ']') {
         return true;
     }
+    // The brief's own description of the field, echoed ("<the concrete change grounded in
+    // what the candidate wrote…>, not generic advice>").
+    if (t.starts_with('<') && t.ends_with('>')) || t.contains("grounded in what the candidate wrote") {
+        return true;
+    }
     let lower = t.to_lowercase();
     matches!(
         lower.as_str(),
@@ -555,6 +560,7 @@ mod tests {
     fn template_text_is_not_an_improvement() {
         for text in [
             "<add an improvement suggestion if any>",
+            "<the concrete change grounded in what the candidate wrote, with a number or an example>, not generic advice>",
             "[improvement]",
             "string",
             "N/A.",
