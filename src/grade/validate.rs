@@ -77,7 +77,8 @@ struct Checked {
     /// One per rubric criterion: what is wrong with its entry.
     faults: Vec<Vec<String>>,
     /// One per rubric criterion: a flaw worth a repair request but not worth losing the
-    /// criterion over (an empty improvement, which sdcoach can fill from the rubric).
+    /// criterion over (an improvement that is empty, template text or the rationale
+    /// again, which sdcoach can fill from the rubric).
     soft: Vec<Vec<String>>,
     /// Errors not tied to one criterion (unknown ids, entries without an id).
     loose: Vec<String>,
@@ -419,12 +420,13 @@ fn is_placeholder(text: &str) -> bool {
     let bracketed = |open: char, close: char| {
         t.starts_with(open) && t.ends_with(close) && !t[1..t.len() - close.len_utf8()].contains([open, close])
     };
-    if bracketed('<', '>') || bracketed('[', ']') {
-        return true;
-    }
-    // The brief's own description of the field, echoed ("<the concrete change grounded in
-    // what the candidate wrote…>, not generic advice>").
-    if (t.starts_with('<') && t.ends_with('>')) || t.contains("grounded in what the candidate wrote") {
+    // Angle brackets around the whole text mark a template even with more inside, as
+    // when the brief's own description of the field is echoed ("<the concrete change
+    // grounded in what the candidate wrote…>, not generic advice>").
+    if bracketed('[', ']')
+        || (t.starts_with('<') && t.ends_with('>'))
+        || t.contains("grounded in what the candidate wrote")
+    {
         return true;
     }
     let lower = t.to_lowercase();
@@ -581,17 +583,7 @@ mod tests {
 
     #[test]
     fn a_placeholder_improvement_sends_the_reply_to_repair() {
-        let rubric: Rubric = serde_yaml::from_str(
-            r#"
-id: r
-title: R
-scale: [{score: 0, label: A}, {score: 1, label: B}]
-bands: [{min: 0.0, label: No hire}]
-criteria:
-  - {id: scope, name: Scope, weight: 1.0, phases: [design], levels: {0: none, 1: cut}}
-"#,
-        )
-        .expect("test rubric parses");
+        let rubric = one_criterion_rubric();
         let answer = "We cut batch mode from v1 and focus on chat.";
         let reply = r#"{"criteria": [{"id": "scope", "score": 1, "evidence": ["We cut batch mode from v1"],
             "rationale": "Cuts batch mode.", "improvement": "<add an improvement suggestion if any>"}]}"#;
